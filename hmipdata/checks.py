@@ -1,0 +1,144 @@
+"""Reconciliation checks declared in the schemas (``checks:``), run in DuckDB.
+
+Kinds: ``total`` (printed totals equal the sum of their parts), ``weekday``
+(dates fall on a weekday), ``expression`` (a SQL condition holds on every
+row) and ``query`` (SQL returning one row per failure). A failure the
+anomalies register lists under the check's id is a known anomaly (warning).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hmipdata.errors import Issue, Report
+from hmipdata.project import Project
+from hmipdata.schema import Resource
+from hmipdata.sqlrules import ident, literal
+
+KINDS = ("total", "weekday", "expression", "query")
+
+
+@dataclass
+class Outcome:
+    """One check's result: failures as (line, row key, message)."""
+
+    check_id: str
+    table: str
+    description: str
+    failures: list[tuple[int | None, str, str]]
+
+
+def _key_sql(resource: Resource, columns: list[str]) -> str:
+    pairs = [f"'{c}=' || coalesce(CAST({ident(c)} AS VARCHAR), '')" for c in columns]
+    return "concat_ws('; ', " + ", ".join(pairs) + ")" if pairs else "''"
+
+
+def _where(check: dict[str, Any]) -> str:
+    return f"({check['where']})" if check.get("where") else "true"
+
+
+def _total_sql(resource: Resource, check: dict[str, Any]) -> str:
+    value, flag = ident(check["value"]), ident(check["total_flag"])
+    groups = list(check.get("group_by", []))
+    by = ", ".join(ident(g) for g in groups)
+    return (
+        f"SELECT min(_line) FILTER (WHERE {flag}) AS _line, {_key_sql(resource, groups)} AS row_key, "
+        f"'total ' || CAST(max({value}) FILTER (WHERE {flag}) AS VARCHAR) || ' != sum of parts ' || "
+        f"coalesce(CAST(sum({value}) FILTER (WHERE NOT {flag}) AS VARCHAR), 'none') AS message "
+        f"FROM {ident(resource.name)} WHERE {_where(check)} {'GROUP BY ' + by if by else ''} "
+        f"HAVING count(*) FILTER (WHERE {flag}) > 0 AND coalesce(abs(max({value}) FILTER (WHERE {flag}) - "
+        f"sum({value}) FILTER (WHERE NOT {flag})) > 1e-9, true) ORDER BY 1"
+    )
+
+
+def _row_sql(resource: Resource, condition: str, message: str, check: dict[str, Any]) -> str:
+    key = _key_sql(resource, list(resource.schema.primary_key))
+    return (
+        f"SELECT _line, {key} AS row_key, {message} AS message FROM {ident(resource.name)} "
+        f"WHERE {_where(check)} AND NOT coalesce({condition}, true) ORDER BY _line"
+    )
+
+
+def check_sql(resource: Resource, check: dict[str, Any]) -> str:
+    """The SQL returning ``(_line, row_key, message)`` per failure of ``check``."""
+    kind = check.get("kind")
+    if kind == "total":
+        return _total_sql(resource, check)
+    if kind == "weekday":
+        col, day = ident(check["column"]), str(check["weekday"])
+        message = f"'{check['column']} ' || CAST({col} AS VARCHAR) || ' is a ' || dayname({col}) || ', not a {day}'"
+        return _row_sql(resource, f"dayname({col}) = {literal(day)}", message, check)
+    if kind == "expression":
+        message = f"{literal('expected: ' + check['expression'])}"
+        return _row_sql(resource, f"({check['expression']})", message, check)
+    if kind == "query":
+        return f"SELECT * FROM ({check['sql']}) AS q"
+    raise ValueError(f"unknown check kind {kind!r}; use one of {', '.join(KINDS)}")
+
+
+def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
+    cursor = con.execute(check_sql(resource, check))
+    names = [d[0] for d in cursor.description]
+    failures = []
+    for row in cursor.fetchall():
+        record = dict(zip(names, row))
+        failures.append((record.get("_line"), str(record.get("row_key") or ""), str(record.get("message", row))))
+    return Outcome(str(check["id"]), resource.name, str(check.get("description", "")), failures)
+
+
+def _pairs(key: str) -> set[str]:
+    return {p.strip() for p in key.split(";") if p.strip()}
+
+
+def known_anomalies(con) -> dict[str, list[tuple[str, str]]]:
+    """check_id -> [(anomaly_id, row_key)] from the anomalies register."""
+    try:
+        rows = con.execute(
+            "SELECT check_id, anomaly_id, coalesce(row_key, '') FROM anomalies WHERE check_id IS NOT NULL"
+        ).fetchall()
+    except Exception:  # no anomalies table in this project
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for check_id, anomaly_id, key in rows:
+        out.setdefault(check_id, []).append((anomaly_id, key))
+    return out
+
+
+def _label(project: Project, resource: Resource) -> str:
+    if resource.path:
+        return str(resource.path)
+    for other in project.resources:
+        if other.path and other.name in (resource.derive_sql or ""):
+            return str(other.path)
+    return resource.declared_in
+
+
+def run_checks(con, project: Project) -> Report:
+    """Run every declared check; failures are errors unless a known anomaly."""
+    report = Report()
+    known = known_anomalies(con)
+    for outcome, resource in all_outcomes(con, project):
+        for line, key, message in outcome.failures:
+            listed = [a for a, k in known.get(outcome.check_id, []) if _pairs(k) <= _pairs(key)]
+            issue = Issue(
+                "check-failed",
+                f"check {outcome.check_id}: {message}",
+                path=_label(project, resource),
+                row=line,
+                column=key or None,
+                rule=outcome.check_id,
+            )
+            if listed:
+                issue.code, issue.severity = "known-anomaly", "warning"
+                issue.message += f" (known anomaly {', '.join(listed)})"
+                issue.hint = "recorded in the anomalies register"
+            report.add(issue)
+    return report
+
+
+def all_outcomes(con, project: Project):
+    """Yield (outcome, resource) for every declared check."""
+    for resource in project.resources:
+        for check in resource.checks:
+            yield run_check(con, resource, check), resource

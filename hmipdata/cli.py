@@ -1,0 +1,158 @@
+"""Command-line interface: parses arguments, calls the library, prints, exits.
+
+Exit codes: 0 valid, 1 invalid data, 2 usage error. Heavy libraries are
+imported inside the commands, so ``hmipdata --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+FORMATS = ("text", "json", "github")
+
+
+def _print_report(report, fmt: str, output: str | None = None) -> None:
+    if output:
+        Path(output).write_text(report.render_json() + "\n", encoding="utf-8")
+    if fmt == "json":
+        print(report.render_json())
+    elif fmt == "github":
+        text = report.render_github()
+        if text:
+            print(text)
+    else:
+        text = report.render_text()
+        if text:
+            print(text)
+        print(report.summary(), file=sys.stderr)
+
+
+def cmd_validate(args) -> int:
+    from hmipdata import validate
+
+    if args.file:
+        if not args.schema:
+            raise UsageProblem("validate FILE needs --schema SCHEMA (a Table Schema in JSON or YAML)")
+        report = validate.validate_file(
+            Path(args.file),
+            Path(args.schema),
+            package=Path(args.package) if args.package else None,
+            limit=args.limit_errors,
+        )
+    else:
+        report = validate.validate_project(Path(args.root), limit=args.limit_errors)
+    _print_report(report, args.format, args.output)
+    return 0 if report.valid else 1
+
+
+def cmd_build(args) -> int:
+    from hmipdata.build import build
+
+    result = build(Path(args.root), force=args.force, limit=args.limit_errors)
+    if result.report.warning_count:
+        _print_report(result.report, "text")
+    state = "up to date" if result.skipped else "built"
+    print(f"{state}: {result.path}", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from hmipdata.build import validate_project
+    from hmipdata.checks import all_outcomes, known_anomalies
+    from hmipdata.project import load_project
+
+    project = load_project(Path(args.root))
+    con, report = validate_project(project, args.limit_errors)
+    if not report.valid and not any(i.code in ("check-failed", "known-anomaly") for i in report.issues):
+        _print_report(report, "text")
+        return 1
+    known = known_anomalies(con)
+    failed = 0
+    for outcome, _ in all_outcomes(con, project):
+        anomaly_ids = [a for a, _ in known.get(outcome.check_id, [])]
+        results = [i for i in report.issues if i.rule == outcome.check_id]
+        if not outcome.failures:
+            status = "pass"
+        elif all(i.code == "known-anomaly" for i in results):
+            status = f"known anomaly ({', '.join(anomaly_ids)})"
+        else:
+            status = "FAIL"
+            failed += 1
+        print(f"{status:<28} {outcome.table}: {outcome.check_id}  {outcome.description}")
+        for issue in results:
+            print(f"    {issue.line()}")
+    return 1 if failed else 0
+
+
+def cmd_sql(args) -> int:
+    from hmipdata.query import run_query
+
+    print(run_query(Path(args.database), args.query))
+    return 0
+
+
+class UsageProblem(Exception):
+    """The arguments do not make sense together."""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hmipdata", description=__doc__.split("\n")[0])
+    p.add_argument("--root", default=".", help="repository root (default: current directory)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check raw data (or any CSV/Parquet file) against the schemas")
+    v.add_argument("file", nargs="?", help="a CSV or Parquet file (default: the whole project)")
+    v.add_argument("--schema", help="Table Schema (JSON or YAML) to check FILE against")
+    v.add_argument("--package", help="datapackage.json holding the resources FILE's foreign keys refer to")
+    v.add_argument(
+        "--limit-errors", type=int, default=5, metavar="N", help="examples shown per rule and column (default 5)"
+    )
+    v.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    v.add_argument("--output", metavar="FILE", help="also write the full report as JSON to FILE")
+    v.set_defaults(func=cmd_validate)
+
+    b = sub.add_parser("build", help="validate, then write build/ (DuckDB, CSV, Parquet, datapackage.json)")
+    b.add_argument("--force", action="store_true", help="rebuild even if no input changed")
+    b.add_argument("--limit-errors", type=int, default=5, metavar="N")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="run every reconciliation check and print pass / known anomaly / fail")
+    c.add_argument("--limit-errors", type=int, default=5, metavar="N")
+    c.set_defaults(func=cmd_check)
+
+    q = sub.add_parser("sql", help="run a SQL query on the built database and print a table")
+    q.add_argument("query", help='e.g. "select count(*) from caseloads"')
+    q.add_argument("--database", default="build/hmipdata.duckdb", help="default build/hmipdata.duckdb")
+    q.set_defaults(func=cmd_sql)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from hmipdata.errors import HmipdataError, InvalidData, SchemaError, UsageError
+
+    try:
+        code = args.func(args)
+    except InvalidData as exc:
+        _print_report(exc.report, getattr(args, "format", "text"))
+        code = 1
+    except SchemaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 1
+    except (UsageError, UsageProblem) as exc:
+        print(f"hmipdata: error: {exc}", file=sys.stderr)
+        code = 2
+    except HmipdataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 130
+    sys.stdout.flush()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Load the project's tables into DuckDB, validating each on the way in.
+
+Raw files are checked as text against their schema, then loaded typed with a
+``_line`` column (the line an editor shows). Derived tables run their SQL and
+are checked in turn. Every problem goes into one report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hmipdata.engine import Stats, typed_select, validate_text_table
+from hmipdata.errors import Issue, Report
+from hmipdata.project import Project
+from hmipdata.schema import ForeignKey, Resource
+from hmipdata.sqlrules import ident
+from hmipdata.textfile import TextTable, open_csv, open_relation, physical_lines
+
+
+def _resolver(con, project: Project, current: str):
+    loaded = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+    def resolve(fk: ForeignKey):
+        name = fk.resource or current
+        if name not in loaded and name != current:
+            return None
+        return ident(name), [ident(f) for f in fk.reference_fields]
+
+    return resolve
+
+
+def _line_sql(con, table: TextTable, stats: Stats) -> str:
+    """SQL for each row's physical line; builds a lookup table when lines are irregular."""
+    rows = list(range(1, stats.rows + 1))
+    lines = physical_lines(con, table, rows, stats.rows, stats.embedded_newlines)
+    if all(lines.get(r) == r + 1 for r in rows):
+        return "__row + 1"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table.name + '__lines')} (r BIGINT, line BIGINT)")
+    con.executemany(f"INSERT INTO {ident(table.name + '__lines')} VALUES (?, ?)", list(lines.items()))
+    return f"(SELECT line FROM {ident(table.name + '__lines')} WHERE r = __row)"
+
+
+def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
+    path = project.root / str(resource.path)
+    table = open_csv(con, path, str(resource.path), f"__text_{resource.name}")
+    report, stats = validate_text_table(
+        con, table, resource.schema, limit=limit, resolve=_resolver(con, project, resource.name)
+    )
+    if not table.readable or len(table.header) != len(resource.schema.fields):
+        return report
+    typed = typed_select(table, resource.schema).replace(
+        "SELECT __row AS _row", f"SELECT {_line_sql(con, table, stats)} AS _line", 1
+    )
+    con.execute(f"CREATE TABLE {ident(resource.name)} AS {typed} ORDER BY _line")
+    printed = ", ".join(f"c{i} AS {ident(f.name)}" for i, f in enumerate(resource.schema.fields))
+    con.execute(
+        f"CREATE VIEW {ident(resource.name + '_as_printed')} AS SELECT {_line_sql(con, table, stats)} AS _line, "
+        f"{printed} FROM {ident(table.name)}"
+    )
+    return report
+
+
+def _load_derived(con, project: Project, resource: Resource, limit: int) -> Report:
+    report = Report()
+    staging = f"__derived_{resource.name}"
+    try:
+        con.execute(f"CREATE TEMP TABLE {ident(staging)} AS {resource.derive_sql}")
+    except Exception as exc:  # DuckDB reports SQL errors with many exception types
+        report.add(
+            Issue(
+                "schema-error",
+                f"derive SQL of {resource.name!r} failed: {exc}".split("\n")[0],
+                path=resource.declared_in,
+                hint="fix the SQL under derive: in the schema file",
+            )
+        )
+        return report
+    columns = [c[0] for c in con.execute(f"DESCRIBE {ident(staging)}").fetchall()]
+    names = resource.schema.field_names
+    missing = [n for n in names if n not in columns]
+    if missing:
+        report.add(
+            Issue(
+                "schema-error",
+                f"derive SQL does not produce fields: {', '.join(missing)}",
+                path=resource.declared_in,
+                hint="select every schema field, by name",
+            )
+        )
+        return report
+    line = "_line" if "_line" in columns else None
+    label = _lines_label(project, resource) if line else resource.declared_in
+    select = f"(SELECT {', '.join(ident(n) for n in names)}{', _line' if line else ''} FROM {ident(staging)})"
+    table = open_relation(con, select, label, f"__text_{resource.name}", names, line)
+    found, _ = validate_text_table(
+        con, table, resource.schema, limit=limit, resolve=_resolver(con, project, resource.name)
+    )
+    report.extend(found)
+    typed = typed_select(table, resource.schema).replace(
+        "SELECT __row AS _row", "SELECT __line AS _line" if line else "SELECT __row AS _line", 1
+    )
+    con.execute(f"CREATE TABLE {ident(resource.name)} AS {typed} ORDER BY _line")
+    return report
+
+
+def _lines_label(project: Project, resource: Resource) -> str:
+    """The raw file whose lines a derived table's ``_line`` refers to."""
+    for other in project.resources:
+        if other.path and other.name in (resource.derive_sql or ""):
+            return str(other.path)
+    return resource.declared_in
+
+
+def check_row_count(con, resource: Resource) -> Report:
+    report = Report()
+    if resource.expected_rows is None:
+        return report
+    try:
+        (count,) = con.execute(f"SELECT count(*) FROM {ident(resource.name)}").fetchall()[0]
+    except Exception:  # the table failed to load; its own errors say why
+        return report
+    if count != resource.expected_rows:
+        report.add(
+            Issue(
+                "row-count",
+                f"table {resource.name} has {count} rows but expected_rows is {resource.expected_rows}",
+                path=resource.path or resource.declared_in,
+                value=str(count),
+                rule="expected_rows",
+            )
+        )
+    return report
+
+
+def load_project_tables(con, project: Project, limit: int = 5) -> Report:
+    """Validate and load every resource of the project into ``con``."""
+    report = Report()
+    for resource in project.resources:
+        load = _load_raw if resource.path else _load_derived
+        report.extend(load(con, project, resource, limit))
+        report.extend(check_row_count(con, resource))
+    return report
+
+
+def data_path(project: Project, resource: Resource) -> Path:
+    return project.root / str(resource.path)

@@ -1,0 +1,100 @@
+"""The repository's data package: ``schemas/package.yaml`` and every table declaration."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hmipdata.errors import SchemaError
+from hmipdata.schema import Resource, parse_resource, read_mapping
+
+
+@dataclass
+class Project:
+    """The package metadata and its resources, in dependency order."""
+
+    root: Path
+    meta: dict[str, Any]
+    resources: list[Resource] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "0.0.0"))
+
+    def resource(self, name: str) -> Resource:
+        for r in self.resources:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    @property
+    def published(self) -> list[Resource]:
+        return [r for r in self.resources if r.publish]
+
+
+def safe_path(root: Path, relative: str, where: str) -> Path:
+    """Resolve a data path, refusing absolute paths, '..', URLs and symlinks."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", relative) or relative.startswith(("/", "\\")) or ":" in relative:
+        raise SchemaError(f"{where}: path {relative!r} must be relative to the repository (no URLs or absolute paths)")
+    parts = Path(relative).parts
+    if ".." in parts:
+        raise SchemaError(f"{where}: path {relative!r} must not contain '..'")
+    path = root / relative
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            raise SchemaError(f"{where}: path {relative!r} goes through a symlink ({current.relative_to(root)})")
+    return path
+
+
+def _depends_on(resource: Resource, names: set[str]) -> set[str]:
+    deps = {fk.resource for fk in resource.schema.foreign_keys if fk.resource and fk.resource != resource.name}
+    if resource.derive_sql:
+        words = set(re.findall(r"[a-z_][a-z0-9_]*", resource.derive_sql.lower()))
+        deps |= {n[: -len("_as_printed")] if n.endswith("_as_printed") else n for n in words}
+    return (deps & names) - {resource.name}
+
+
+def _ordered(resources: list[Resource]) -> list[Resource]:
+    """Order resources so each comes after the tables it reads or references."""
+    by_name = {r.name: r for r in resources}
+    names = set(by_name)
+    done: list[Resource] = []
+    placed: set[str] = set()
+    pending = sorted(resources, key=lambda r: r.name)
+    while pending:
+        ready = [r for r in pending if _depends_on(r, names) <= placed]
+        if not ready:
+            cycle = ", ".join(r.name for r in pending)
+            raise SchemaError(f"schemas: tables depend on each other in a cycle: {cycle}")
+        for r in ready:
+            done.append(r)
+            placed.add(r.name)
+        pending = [r for r in pending if r.name not in placed]
+    return done
+
+
+def load_project(root: Path) -> Project:
+    """Read ``schemas/package.yaml`` and every ``schemas/<dataset>/<table>.yaml``."""
+    root = Path(root)
+    package_file = root / "schemas" / "package.yaml"
+    if not package_file.exists():
+        raise SchemaError(f"{package_file}: not found; run hmipdata from the repository root or pass --root")
+    meta = read_mapping(package_file)
+    resources = []
+    seen: dict[str, str] = {}
+    for path in sorted((root / "schemas").glob("*/*.y*ml")):
+        if path.is_symlink():
+            raise SchemaError(f"{path}: schema files must not be symlinks")
+        where = str(path.relative_to(root))
+        resource = parse_resource(read_mapping(path), where)
+        if resource.name in seen:
+            raise SchemaError(f"{where}: table {resource.name!r} is already declared in {seen[resource.name]}")
+        seen[resource.name] = where
+        if resource.path:
+            safe_path(root, resource.path, where)
+        resources.append(resource)
+    return Project(root, meta, _ordered(resources))

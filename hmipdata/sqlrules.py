@@ -1,0 +1,243 @@
+"""Compile Table Schema fields into DuckDB SQL: parsing, rules and DDL.
+
+Each field's cells arrive as text. :func:`parse_sql` turns the text into a
+typed value (NULL when it does not parse, following Frictionless' reading
+rules), and :func:`cell_rules` lists the checks as SQL booleans that are true
+on a bad cell. The same expressions load the typed table for the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hmipdata.schema import Field, TableSchema
+
+# Python's str.strip() removes these; Frictionless strips numbers before parsing.
+_WS = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+_DIGITS = r"[0-9]+(_[0-9]+)*"
+INTEGER_RE = rf"{_WS}*[+-]?{_DIGITS}{_WS}*"
+NUMBER_RE = (
+    rf"{_WS}*[+-]?(({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?{_DIGITS})?"
+    rf"|(?i:inf|infinity|nan))({_WS})*"
+)
+DATE_RE = r"[0-9]{4}-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])"
+
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "time": "TIME",
+    "year": "INTEGER",
+}
+CHECKED_TYPES = set(DUCKDB_TYPES) | {"any", "yearmonth"}
+
+
+def ident(name: str) -> str:
+    """Quote an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """Quote an SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def duckdb_type(f: Field) -> str:
+    return DUCKDB_TYPES.get(f.type, "VARCHAR")
+
+
+def _strptime(s: str, fmt: str, target: str) -> str:
+    return f"CAST(try_strptime({s}, {literal(fmt)}) AS {target})"
+
+
+def _python_format(fmt: str) -> str:
+    # DuckDB's strptime knows Python's codes; %z accepts a missing offset only via TRY.
+    return fmt
+
+
+def parse_sql(f: Field, s: str) -> str:
+    """SQL turning text ``s`` into ``f``'s type; NULL when it does not parse."""
+    if f.type == "integer":
+        text = s
+        if not f.bare_number:
+            text = f"regexp_replace({s}, '^[^-0-9]*|[^0-9]*$', '', 'g')"
+        return (
+            f"CASE WHEN regexp_full_match({text}, {literal(INTEGER_RE)}) "
+            f"THEN TRY_CAST(replace(trim({text}), '_', '') AS BIGINT) END"
+        )
+    if f.type == "number":
+        text = s
+        if not f.bare_number:
+            text = f"regexp_replace({text}, '^[^-0-9.]*|[^0-9]*$', '', 'g')"
+        if f.group_char:
+            text = f"replace({text}, {literal(f.group_char)}, '')"
+        if f.decimal_char != ".":
+            text = f"CASE WHEN contains({text}, '.') THEN NULL ELSE replace({text}, {literal(f.decimal_char)}, '.') END"
+        return (
+            f"CASE WHEN regexp_full_match({text}, {literal(NUMBER_RE)}) "
+            f"THEN TRY_CAST(replace(trim({text}), '_', '') AS DOUBLE) END"
+        )
+    if f.type == "boolean":
+        trues = ", ".join(literal(v) for v in f.true_values)
+        falses = ", ".join(literal(v) for v in f.false_values)
+        return f"CASE WHEN {s} IN ({trues}) THEN true WHEN {s} IN ({falses}) THEN false END"
+    if f.type == "date":
+        if f.format in ("default", ""):
+            return f"CASE WHEN regexp_full_match({s}, {literal(DATE_RE)}) THEN {_strptime(s, '%Y-%m-%d', 'DATE')} END"
+        if f.format == "any":
+            return f"TRY_CAST({s} AS DATE)"
+        return _strptime(s, _python_format(f.format), "DATE")
+    if f.type == "datetime":
+        if f.format in ("default", ""):
+            return f"coalesce({_strptime(s, '%Y-%m-%dT%H:%M:%SZ', 'TIMESTAMP')}, {_strptime(s, '%Y-%m-%dT%H:%M:%S%z', 'TIMESTAMP')})"
+        if f.format == "any":
+            return f"TRY_CAST({s} AS TIMESTAMP)"
+        return _strptime(s, f.format, "TIMESTAMP")
+    if f.type == "time":
+        if f.format in ("default", "any", ""):
+            return f"TRY_CAST({s} AS TIME)"
+        return _strptime(s, f.format, "TIME")
+    if f.type == "year":
+        return (
+            f"CASE WHEN length({s}) = 4 AND regexp_full_match({s}, {literal(INTEGER_RE)}) "
+            f"THEN TRY_CAST(trim({s}) AS INTEGER) END"
+        )
+    if f.type == "yearmonth":
+        return f"CASE WHEN regexp_full_match({s}, '[0-9]{{4}}-(0[1-9]|1[0-2])') THEN {s} END"
+    return s
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check on one column: SQL true where the cell breaks it."""
+
+    field: str
+    code: str
+    name: str
+    bad_sql: str
+    message: str
+
+
+def _typed_literal(f: Field, value: object) -> str:
+    if f.type in ("integer", "number", "year") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return parse_sql(f, literal(value))
+
+
+def cell_rules(f: Field, v: str, p: str, in_key: bool = False) -> list[Rule]:
+    """The cell-level rules of field ``f``; ``v`` is the text (NULL if missing), ``p`` the parsed value."""
+    c = f.constraints
+    rules = []
+    if f.type in CHECKED_TYPES and f.type not in ("string", "any"):
+        label = f.type if f.format in ("default", "") else f"{f.type} ({f.format})"
+        rules.append(
+            Rule(f.name, "type-error", f"type {label}", f"{v} IS NOT NULL AND {p} IS NULL", f"is not a valid {label}")
+        )
+    ok = f"{p} IS NOT NULL"
+    if c.get("required") or in_key:
+        rules.append(Rule(f.name, "constraint-error", "required", f"{v} IS NULL", "is required but blank"))
+    if "enum" in c:
+        options = ", ".join(_typed_literal(f, o) for o in c["enum"])
+        shown = ", ".join(str(o) for o in c["enum"])
+        rules.append(
+            Rule(f.name, "constraint-error", "enum", f"{ok} AND {p} NOT IN ({options})", f"is not one of: {shown}")
+        )
+    for key, op, words in (
+        ("minimum", "<", "less than the minimum"),
+        ("maximum", ">", "greater than the maximum"),
+        ("exclusiveMinimum", "<=", "not greater than the exclusive minimum"),
+        ("exclusiveMaximum", ">=", "not less than the exclusive maximum"),
+    ):
+        if key in c:
+            bound = _typed_literal(f, c[key])
+            nan = f" OR isnan({p})" if f.type == "number" else ""
+            rules.append(
+                Rule(f.name, "constraint-error", key, f"{ok} AND ({p} {op} {bound}{nan})", f"is {words} {c[key]}")
+            )
+    if "pattern" in c:
+        rules.append(
+            Rule(
+                f.name,
+                "constraint-error",
+                "pattern",
+                f"{ok} AND NOT regexp_full_match({v}, {literal(c['pattern'])})",
+                f"does not match the pattern {c['pattern']}",
+            )
+        )
+    if "minLength" in c:
+        rules.append(
+            Rule(
+                f.name,
+                "constraint-error",
+                "minLength",
+                f"{ok} AND length({v}) < {int(c['minLength'])}",
+                f"is shorter than {c['minLength']} characters",
+            )
+        )
+    if "maxLength" in c:
+        rules.append(
+            Rule(
+                f.name,
+                "constraint-error",
+                "maxLength",
+                f"{ok} AND length({v}) > {int(c['maxLength'])}",
+                f"is longer than {c['maxLength']} characters",
+            )
+        )
+    return rules
+
+
+def missing_sql(col: str, missing: tuple[str, ...]) -> str:
+    """The cell text, or NULL when it is one of the missing-value markers."""
+    if not missing:
+        return col
+    return f"CASE WHEN {col} IN ({', '.join(literal(m) for m in missing)}) THEN NULL ELSE {col} END"
+
+
+def check_constraint_sql(f: Field, col: str) -> list[str]:
+    """DuckDB CHECK constraints for a typed column."""
+    c = f.constraints
+    out = []
+    if "enum" in c:
+        out.append(f"{col} IN ({', '.join(_typed_literal(f, o) for o in c['enum'])})")
+    for key, op in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
+        if key in c:
+            out.append(f"{col} {op} {_typed_literal(f, c[key])}")
+    if "pattern" in c and f.type == "string":
+        out.append(f"regexp_full_match({col}, {literal(c['pattern'])})")
+    if "minLength" in c and f.type == "string":
+        out.append(f"length({col}) >= {int(c['minLength'])}")
+    if "maxLength" in c and f.type == "string":
+        out.append(f"length({col}) <= {int(c['maxLength'])}")
+    return out
+
+
+def create_table_sql(name: str, schema: TableSchema) -> str:
+    """``CREATE TABLE`` with types, NOT NULL, CHECK and PRIMARY KEY from the schema."""
+    lines = []
+    for f in schema.fields:
+        col = ident(f.name)
+        parts = [col, duckdb_type(f)]
+        if f.required or f.name in schema.primary_key:
+            parts.append("NOT NULL")
+        if f.constraints.get("unique") and (f.name,) != tuple(schema.primary_key):
+            parts.append("UNIQUE")
+        parts.extend(f"CHECK ({check})" for check in check_constraint_sql(f, col))
+        lines.append("  " + " ".join(parts))
+    if schema.primary_key:
+        lines.append(f"  PRIMARY KEY ({', '.join(ident(k) for k in schema.primary_key)})")
+    return f"CREATE TABLE {ident(name)} (\n" + ",\n".join(lines) + "\n)"
+
+
+def comment_sql(name: str, description: str, schema: TableSchema) -> list[str]:
+    """``COMMENT ON`` statements for the table and each column."""
+    out = [f"COMMENT ON TABLE {ident(name)} IS {literal(description)}"]
+    for f in schema.fields:
+        text = f.description
+        if f.unit:
+            text = f"{text} Unit: {f.unit}." if text else f"Unit: {f.unit}."
+        out.append(f"COMMENT ON COLUMN {ident(name)}.{ident(f.name)} IS {literal(text)}")
+    return out

@@ -1,0 +1,275 @@
+"""Open a CSV (or Parquet) file in DuckDB as numbered text columns.
+
+The file's cells are read as text, whatever the schema says, so that every
+cell can be checked and reported. Structural problems (encoding, ragged rows,
+bad quoting, header) become issues; rows are numbered as an editor shows
+them (physical lines, counting quoted newlines and blank lines).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hmipdata.errors import Issue, Report
+from hmipdata.sqlrules import ident, literal
+
+CHUNK = 1 << 20
+MAX_FIELD_BYTES = 1 << 20  # documented cap: one cell may hold at most 1 MiB
+csv.field_size_limit(MAX_FIELD_BYTES)
+
+REJECT_CODES = {
+    "TOO MANY COLUMNS": ("extra-cell", "row has more cells than the header"),
+    "MISSING COLUMNS": ("missing-cell", "row has fewer cells than the header"),
+    "INVALID ENCODING": ("encoding-error", "text is not valid UTF-8"),
+    "UNQUOTED VALUE": ("source-error", "a quote character appears inside an unquoted cell"),
+    "LINE SIZE OVER MAXIMUM": ("source-error", "line is longer than the size cap"),
+    "INVALID STATE": ("source-error", "the CSV quoting is broken here"),
+    "CAST": ("source-error", "cell cannot be read"),
+}
+
+
+@dataclass
+class TextTable:
+    """A view ``name`` with columns ``c0..cN`` (text) and ``__row`` (1-based record number)."""
+
+    name: str
+    path: Path
+    label: str
+    header: list[str]
+    report: Report = field(default_factory=Report)
+    readable: bool = True
+    is_parquet: bool = False
+    has_line_column: bool = False
+    _rejected_lines: list[int] = field(default_factory=list)
+    _multiline: bool | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [f"c{i}" for i in range(len(self.header))]
+
+    def issue(self, code: str, message: str, **kw) -> None:
+        self.report.add(Issue(code, message, path=self.label, **kw))
+
+
+def _sniff_bytes(path: Path) -> tuple[bytes, str | None]:
+    """First chunk of the file and an encoding problem, if the start shows one."""
+    with path.open("rb") as fh:
+        head = fh.read(CHUNK)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(head) > 1 and head[1:2] == b"\x00" and head[0:1] != b"\x00"
+    ):
+        return head, "the file is UTF-16; save it as UTF-8"
+    return head, None
+
+
+def _find_nul(path: Path) -> int | None:
+    """Byte offset of the first NUL byte, or None."""
+    offset = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            pos = chunk.find(b"\x00")
+            if pos >= 0:
+                return offset + pos
+            offset += len(chunk)
+    return None
+
+
+def line_at_offsets(path: Path, offsets: list[int]) -> dict[int, int]:
+    """Physical line number (1-based) at each byte offset, in one pass."""
+    wanted = sorted(set(offsets))
+    result: dict[int, int] = {}
+    line, base, i = 1, 0, 0
+    with path.open("rb") as fh:
+        while i < len(wanted) and (chunk := fh.read(CHUNK)):
+            end = base + len(chunk)
+            while i < len(wanted) and wanted[i] < end:
+                result[wanted[i]] = line + chunk.count(b"\n", 0, wanted[i] - base)
+                i += 1
+            line += chunk.count(b"\n")
+            base = end
+    for off in wanted[i:]:
+        result[off] = line
+    return result
+
+
+def _read_header(head: bytes) -> list[str] | None:
+    text = head.decode("utf-8-sig", errors="replace")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    for row in rows:
+        return row
+    return None
+
+
+def open_csv(con, path: Path, label: str, name: str) -> TextTable:
+    """Register ``path`` as text view ``name``; structural issues go to its report."""
+    table = TextTable(name, path, label, [])
+    head, problem = _sniff_bytes(path)
+    if not head.strip(b"\xef\xbb\xbf \r\n\t"):
+        table.issue("empty-file", "the file is empty")
+        table.readable = False
+        return table
+    if problem:
+        table.issue("encoding-error", problem, row=1)
+        table.readable = False
+        return table
+    nul = _find_nul(path)
+    if nul is not None:
+        line = line_at_offsets(path, [nul])[nul]
+        table.issue("nul-byte", "the file contains a NUL byte", row=line)
+        table.readable = False
+        return table
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut by the chunk end
+            line = head.count(b"\n", 0, exc.start) + 1
+            table.issue(
+                "encoding-error", "text is not valid UTF-8", row=line, value=repr(head[exc.start : exc.start + 1])
+            )
+            table.readable = False
+            return table
+    header = _read_header(head) or []
+    table.header = header
+    _check_header(table)
+    if not table.readable:
+        return table
+    columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in table.columns) + "}"
+    reader = (
+        f"read_csv({literal(str(path))}, header=true, auto_detect=false, columns={columns}, "
+        "delim=',', quote='\"', escape='\"', strict_mode=false, ignore_errors=true, "
+        f"store_rejects=true, rejects_table={literal(name + '__rejects')}, "
+        f"rejects_scan={literal(name + '__scans')}, nullstr='\x01\x02', "
+        f"max_line_size={MAX_FIELD_BYTES * 2})"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT row_number() OVER () AS __row, * FROM {reader}")
+    return table
+
+
+def open_parquet(con, path: Path, label: str, name: str) -> TextTable:
+    """Register a Parquet file as text view ``name``."""
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
+    table = TextTable(name, path, label, [row[0] for row in described], is_parquet=True)
+    _check_header(table)
+    cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(table.header))
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT file_row_number + 1 AS __row, {cols} "
+        f"FROM read_parquet({literal(str(path))}, file_row_number=true)"
+    )
+    table._multiline = False
+    return table
+
+
+def open_relation(con, relation: str, label: str, name: str, header: list[str], line_column: str | None) -> TextTable:
+    """Register a DuckDB relation (e.g. a derived table) as text view ``name``."""
+    table = TextTable(name, Path(label), label, header, has_line_column=line_column is not None)
+    order = f"ORDER BY {ident(line_column)}" if line_column else ""
+    line = f", {ident(line_column)} AS __line" if line_column else ""
+    cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(header))
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT row_number() OVER ({order}) AS __row{line}, {cols} FROM {relation}"
+    )
+    table._multiline = False
+    return table
+
+
+def _check_header(table: TextTable) -> None:
+    seen: set[str] = set()
+    for i, label in enumerate(table.header):
+        if not label.strip():
+            table.issue("blank-label", f"column {i + 1} has no name", row=1, column_number=i + 1)
+        elif label in seen:
+            table.issue(
+                "duplicate-label", f"column name {label!r} is repeated", row=1, column=label, column_number=i + 1
+            )
+        seen.add(label)
+
+
+def collect_rejects(con, table: TextTable, limit: int | None) -> None:
+    """Turn DuckDB's rejected lines into issues (call after the first scan)."""
+    if table.is_parquet:
+        return
+    rej = ident(table.name + "__rejects")
+    try:
+        rows = con.execute(
+            f"SELECT min(byte_position), line_byte_position, error_type, min(column_idx), any_value(csv_line) FROM {rej} "
+            f"WHERE scan_id = (SELECT max(scan_id) FROM {rej}) GROUP BY line_byte_position, error_type ORDER BY 2"
+        ).fetchall()
+    except Exception:  # no rejects table: nothing was rejected
+        return
+    if not rows:
+        return
+    # DuckDB's line start may point at blank lines before the record: skip them.
+    offsets = [(r[1] if r[1] is not None else r[0]) + _leading_newlines(r[4]) for r in rows]
+    lines = line_at_offsets(table.path, offsets)
+    table._rejected_lines = sorted({lines[o] for o in offsets})
+    by_code: dict[str, list] = {}
+    for row, off in zip(rows, offsets):
+        by_code.setdefault(str(row[2]), []).append((lines[off], row))
+    from hmipdata.errors import Group
+
+    for kind, items in by_code.items():
+        code, message = REJECT_CODES.get(kind, ("source-error", kind.lower()))
+        examples = []
+        for line, row in items[: limit or len(items)]:
+            value = (row[4] or "").lstrip("\r\n")
+            examples.append(Issue(code, message, path=table.label, row=line, value=value))
+        table.report.add_group(Group(table.label, code, None, kind.lower(), len(items), examples))
+
+
+def _leading_newlines(text: str | None) -> int:
+    text = text or ""
+    return len(text) - len(text.lstrip("\r\n"))
+
+
+def physical_lines(con, table: TextTable, rows: list[int], row_count: int, embedded_newlines: int) -> dict[int, int]:
+    """Map record numbers to the line numbers an editor shows."""
+    if not rows:
+        return {}
+    if table.has_line_column:
+        found = con.execute(
+            f"SELECT __row, __line FROM {ident(table.name)} WHERE __row IN ({', '.join(str(int(r)) for r in rows)})"
+        ).fetchall()
+        return {r: line for r, line in found if line is not None}
+    if table.is_parquet:
+        return {r: r for r in rows}
+    if not table._rejected_lines and embedded_newlines == 0 and _is_regular(table.path, row_count):
+        return {r: r + 1 for r in rows}
+    return _scan_lines(table, set(rows))
+
+
+def _is_regular(path: Path, row_count: int) -> bool:
+    """True when the file has one line per record: no blank lines."""
+    newlines, last = 0, b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines = newlines + (0 if last == b"\n" else 1)
+    return lines == row_count + 1
+
+
+def _scan_lines(table: TextTable, wanted: set[int]) -> dict[int, int]:
+    """Slow path: walk the records with Python's csv module to find their lines."""
+    rejected = set(table._rejected_lines)
+    result: dict[int, int] = {}
+    with table.path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        last_line = 0
+        record = 0
+        for i, row in enumerate(reader):
+            start = last_line + 1
+            last_line = reader.line_num
+            if i == 0 or not row:
+                continue
+            if start in rejected:
+                continue
+            record += 1
+            if record in wanted:
+                result[record] = start
+                if len(result) == len(wanted):
+                    break
+    return result

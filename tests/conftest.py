@@ -1,0 +1,51 @@
+"""Shared fixtures: a private copy of the repository's data, and a build of it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy raw/ and schemas/ (the build's inputs) into ``dest``."""
+    for part in ("raw", "schemas"):
+        shutil.copytree(ROOT / part, dest / part)
+    return dest
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A throwaway copy of the project's data that a test may break."""
+    return copy_project(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The real data, built once into a temporary repository; returns its build/."""
+    from hmipdata.build import build
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "repo")
+    build(root)
+    return root / "build"
+
+
+def hmipdata(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "hmipdata.cli", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"source documents not found at {SEEDS} (../shared/seeds beside the repository)")
+    return SEEDS
