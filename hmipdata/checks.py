@@ -27,6 +27,7 @@ class Outcome:
     table: str
     description: str
     failures: list[tuple[int | None, str, str]]
+    column: str | None = None
 
 
 def _key_sql(resource: Resource, columns: list[str]) -> str:
@@ -83,8 +84,20 @@ def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
     failures = []
     for row in cursor.fetchall():
         record = dict(zip(names, row))
-        failures.append((record.get("_line"), str(record.get("row_key") or ""), str(record.get("message", row))))
-    return Outcome(str(check["id"]), resource.name, str(check.get("description", "")), failures)
+        key, line = record.get("row_key"), record.get("_line")
+        pk = resource.schema.primary_key
+        if pk and all(k in record for k in pk):
+            key = key if key is not None else "; ".join(f"{k}={record[k]}" for k in pk)
+            line = line if line is not None else _line_of(con, resource, [record[k] for k in pk])
+        failures.append((line, str(key or ""), str(record.get("message", row))))
+    column = check.get("value") or check.get("column")
+    return Outcome(str(check["id"]), resource.name, str(check.get("description", "")), failures, column)
+
+
+def _line_of(con, resource: Resource, key: list) -> int | None:
+    where = " AND ".join(f"{ident(k)} IS NOT DISTINCT FROM ?" for k in resource.schema.primary_key)
+    found = con.execute(f"SELECT min(_line) FROM {ident(resource.name)} WHERE {where}", key).fetchall()
+    return found[0][0] if found else None
 
 
 def _pairs(key: str) -> set[str]:
@@ -105,15 +118,6 @@ def known_anomalies(con) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def _label(project: Project, resource: Resource) -> str:
-    if resource.path:
-        return str(resource.path)
-    for other in project.resources:
-        if other.path and other.name in (resource.derive_sql or ""):
-            return str(other.path)
-    return resource.declared_in
-
-
 def run_checks(con, project: Project) -> Report:
     """Run every declared check; failures are errors unless a known anomaly."""
     report = Report()
@@ -121,12 +125,13 @@ def run_checks(con, project: Project) -> Report:
     for outcome, resource in all_outcomes(con, project):
         for line, key, message in outcome.failures:
             listed = [a for a, k in known.get(outcome.check_id, []) if _pairs(k) <= _pairs(key)]
+            where = f" [{key}]" if key else ""
             issue = Issue(
                 "check-failed",
-                f"check {outcome.check_id}: {message}",
-                path=_label(project, resource),
+                f"check {outcome.check_id}: {message}{where}",
+                path=project.location(resource),
                 row=line,
-                column=key or None,
+                column=outcome.column,
                 rule=outcome.check_id,
             )
             if listed:

@@ -40,7 +40,7 @@ def field_descriptor(f: Field) -> dict[str, Any]:
     return out
 
 
-def schema_descriptor(schema: TableSchema, resource_suffix: str = "") -> dict[str, Any]:
+def schema_descriptor(schema: TableSchema) -> dict[str, Any]:
     out: dict[str, Any] = {"fields": [field_descriptor(f) for f in schema.fields]}
     if schema.missing_values != ("",):
         out["missingValues"] = list(schema.missing_values)
@@ -51,7 +51,7 @@ def schema_descriptor(schema: TableSchema, resource_suffix: str = "") -> dict[st
             {
                 "fields": list(fk.fields),
                 "reference": {
-                    "resource": fk.resource + resource_suffix if fk.resource else "",
+                    "resource": fk.resource,
                     "fields": list(fk.reference_fields),
                 },
             }
@@ -66,11 +66,15 @@ def file_facts(path: Path) -> dict[str, Any]:
 
 
 def resource_descriptors(project: Project, resource: Resource, out: Path) -> list[dict[str, Any]]:
-    """The CSV and the Parquet resource of a published table."""
-    source_ids = list(resource.sources)
+    """The CSV resource of a published table (validated as a table), and its Parquet copy.
+
+    The Parquet copy is a ``file`` resource (bytes and hash checked, same schema
+    as the CSV): frictionless 5 reads nullable Parquet integers as NaN and so
+    cannot validate it as a table.
+    """
     base = {"title": resource.title, "description": resource.description}
-    if source_ids:
-        base["sources"] = [{"title": s} for s in source_ids]
+    if resource.sources:
+        base["sources"] = [{"title": s} for s in resource.sources]
     csv_path, parquet_path = data_file(resource, "csv"), data_file(resource, "parquet")
     return [
         {
@@ -87,14 +91,14 @@ def resource_descriptors(project: Project, resource: Resource, out: Path) -> lis
         },
         {
             "name": f"{resource.name}_parquet",
-            "type": "table",
+            "type": "file",
             "path": parquet_path,
             "scheme": "file",
             "format": "parquet",
             "mediatype": "application/vnd.apache.parquet",
-            **base,
+            "title": f"{resource.title} (Parquet)",
+            "description": f"The {resource.name} table in Parquet, with the same columns and types as {csv_path}.",
             **file_facts(out / parquet_path),
-            "schema": schema_descriptor(resource.schema, "_parquet"),
         },
     ]
 

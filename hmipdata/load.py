@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hmipdata.engine import Stats, typed_select, validate_text_table
+from hmipdata.engine import Stats, check_foreign_keys, typed_select, validate_text_table
 from hmipdata.errors import Issue, Report
 from hmipdata.project import Project
 from hmipdata.schema import ForeignKey, Resource
@@ -43,9 +43,7 @@ def _line_sql(con, table: TextTable, stats: Stats) -> str:
 def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     path = project.root / str(resource.path)
     table = open_csv(con, path, str(resource.path), f"__text_{resource.name}")
-    report, stats = validate_text_table(
-        con, table, resource.schema, limit=limit, resolve=_resolver(con, project, resource.name)
-    )
+    report, stats = validate_text_table(con, table, resource.schema, limit=limit)
     if not table.readable or len(table.header) != len(resource.schema.fields):
         return report
     typed = typed_select(table, resource.schema).replace(
@@ -57,6 +55,8 @@ def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
         f"CREATE VIEW {ident(resource.name + '_as_printed')} AS SELECT {_line_sql(con, table, stats)} AS _line, "
         f"{printed} FROM {ident(table.name)}"
     )
+    resolve = _resolver(con, project, resource.name)
+    report.extend(check_foreign_keys(con, table, resource.schema, resolve, limit, stats))
     return report
 
 
@@ -89,26 +89,18 @@ def _load_derived(con, project: Project, resource: Resource, limit: int) -> Repo
         )
         return report
     line = "_line" if "_line" in columns else None
-    label = _lines_label(project, resource) if line else resource.declared_in
+    label = project.location(resource) if line else resource.declared_in
     select = f"(SELECT {', '.join(ident(n) for n in names)}{', _line' if line else ''} FROM {ident(staging)})"
     table = open_relation(con, select, label, f"__text_{resource.name}", names, line)
-    found, _ = validate_text_table(
-        con, table, resource.schema, limit=limit, resolve=_resolver(con, project, resource.name)
-    )
+    found, stats = validate_text_table(con, table, resource.schema, limit=limit)
     report.extend(found)
     typed = typed_select(table, resource.schema).replace(
         "SELECT __row AS _row", "SELECT __line AS _line" if line else "SELECT __row AS _line", 1
     )
     con.execute(f"CREATE TABLE {ident(resource.name)} AS {typed} ORDER BY _line")
+    resolve = _resolver(con, project, resource.name)
+    report.extend(check_foreign_keys(con, table, resource.schema, resolve, limit, stats))
     return report
-
-
-def _lines_label(project: Project, resource: Resource) -> str:
-    """The raw file whose lines a derived table's ``_line`` refers to."""
-    for other in project.resources:
-        if other.path and other.name in (resource.derive_sql or ""):
-            return str(other.path)
-    return resource.declared_in
 
 
 def check_row_count(con, resource: Resource) -> Report:

@@ -29,6 +29,17 @@ class Project:
                 return r
         raise KeyError(name)
 
+    def location(self, resource: Resource) -> str:
+        """The file people should look at for a table's rows: its raw file, or for
+        a derived table the raw file named first in its SQL (whose ``_line`` it carries)."""
+        if resource.path:
+            return str(resource.path)
+        sql = resource.derive_sql or ""
+        found = [
+            (m.start(), r) for r in self.resources if r.path for m in [re.search(rf"\b{re.escape(r.name)}\b", sql)] if m
+        ]
+        return str(min(found, key=lambda x: x[0])[1].path) if found else resource.declared_in
+
     @property
     def published(self) -> list[Resource]:
         return [r for r in self.resources if r.publish]

@@ -53,61 +53,72 @@ def _strptime(s: str, fmt: str, target: str) -> str:
     return f"CAST(try_strptime({s}, {literal(fmt)}) AS {target})"
 
 
-def _python_format(fmt: str) -> str:
-    # DuckDB's strptime knows Python's codes; %z accepts a missing offset only via TRY.
-    return fmt
+def _integer(f: Field, s: str) -> str:
+    text = s if f.bare_number else f"regexp_replace({s}, '^[^-0-9]*|[^0-9]*$', '', 'g')"
+    return (
+        f"CASE WHEN regexp_full_match({text}, {literal(INTEGER_RE)}) "
+        f"THEN TRY_CAST(replace(trim({text}), '_', '') AS BIGINT) END"
+    )
+
+
+def _number(f: Field, s: str) -> str:
+    text = s if f.bare_number else f"regexp_replace({s}, '^[^-0-9.]*|[^0-9]*$', '', 'g')"
+    if f.group_char:
+        text = f"replace({text}, {literal(f.group_char)}, '')"
+    if f.decimal_char != ".":
+        text = f"CASE WHEN contains({text}, '.') THEN NULL ELSE replace({text}, {literal(f.decimal_char)}, '.') END"
+    return (
+        f"CASE WHEN regexp_full_match({text}, {literal(NUMBER_RE)}) "
+        f"THEN TRY_CAST(replace(trim({text}), '_', '') AS DOUBLE) END"
+    )
+
+
+def _boolean(f: Field, s: str) -> str:
+    trues = ", ".join(literal(v) for v in f.true_values)
+    falses = ", ".join(literal(v) for v in f.false_values)
+    return f"CASE WHEN {s} IN ({trues}) THEN true WHEN {s} IN ({falses}) THEN false END"
+
+
+def _temporal(default: str, target: str):
+    def parse(f: Field, s: str) -> str:
+        if f.format in ("default", ""):
+            if target == "DATE":
+                return f"CASE WHEN regexp_full_match({s}, {literal(DATE_RE)}) THEN {_strptime(s, default, target)} END"
+            return f"coalesce({_strptime(s, default, target)}, {_strptime(s, default.replace('Z', '%z'), target)})"
+        if f.format == "any":
+            return f"TRY_CAST({s} AS {target})"
+        return _strptime(s, f.format, target)
+
+    return parse
+
+
+def _year(f: Field, s: str) -> str:
+    return (
+        f"CASE WHEN length({s}) = 4 AND regexp_full_match({s}, {literal(INTEGER_RE)}) "
+        f"THEN TRY_CAST(trim({s}) AS INTEGER) END"
+    )
+
+
+def _yearmonth(f: Field, s: str) -> str:
+    return f"CASE WHEN regexp_full_match({s}, '[0-9]{{4}}-(0[1-9]|1[0-2])') THEN {s} END"
+
+
+PARSERS = {
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+    "date": _temporal("%Y-%m-%d", "DATE"),
+    "datetime": _temporal("%Y-%m-%dT%H:%M:%SZ", "TIMESTAMP"),
+    "time": _temporal("%H:%M:%S", "TIME"),
+    "year": _year,
+    "yearmonth": _yearmonth,
+}
 
 
 def parse_sql(f: Field, s: str) -> str:
     """SQL turning text ``s`` into ``f``'s type; NULL when it does not parse."""
-    if f.type == "integer":
-        text = s
-        if not f.bare_number:
-            text = f"regexp_replace({s}, '^[^-0-9]*|[^0-9]*$', '', 'g')"
-        return (
-            f"CASE WHEN regexp_full_match({text}, {literal(INTEGER_RE)}) "
-            f"THEN TRY_CAST(replace(trim({text}), '_', '') AS BIGINT) END"
-        )
-    if f.type == "number":
-        text = s
-        if not f.bare_number:
-            text = f"regexp_replace({text}, '^[^-0-9.]*|[^0-9]*$', '', 'g')"
-        if f.group_char:
-            text = f"replace({text}, {literal(f.group_char)}, '')"
-        if f.decimal_char != ".":
-            text = f"CASE WHEN contains({text}, '.') THEN NULL ELSE replace({text}, {literal(f.decimal_char)}, '.') END"
-        return (
-            f"CASE WHEN regexp_full_match({text}, {literal(NUMBER_RE)}) "
-            f"THEN TRY_CAST(replace(trim({text}), '_', '') AS DOUBLE) END"
-        )
-    if f.type == "boolean":
-        trues = ", ".join(literal(v) for v in f.true_values)
-        falses = ", ".join(literal(v) for v in f.false_values)
-        return f"CASE WHEN {s} IN ({trues}) THEN true WHEN {s} IN ({falses}) THEN false END"
-    if f.type == "date":
-        if f.format in ("default", ""):
-            return f"CASE WHEN regexp_full_match({s}, {literal(DATE_RE)}) THEN {_strptime(s, '%Y-%m-%d', 'DATE')} END"
-        if f.format == "any":
-            return f"TRY_CAST({s} AS DATE)"
-        return _strptime(s, _python_format(f.format), "DATE")
-    if f.type == "datetime":
-        if f.format in ("default", ""):
-            return f"coalesce({_strptime(s, '%Y-%m-%dT%H:%M:%SZ', 'TIMESTAMP')}, {_strptime(s, '%Y-%m-%dT%H:%M:%S%z', 'TIMESTAMP')})"
-        if f.format == "any":
-            return f"TRY_CAST({s} AS TIMESTAMP)"
-        return _strptime(s, f.format, "TIMESTAMP")
-    if f.type == "time":
-        if f.format in ("default", "any", ""):
-            return f"TRY_CAST({s} AS TIME)"
-        return _strptime(s, f.format, "TIME")
-    if f.type == "year":
-        return (
-            f"CASE WHEN length({s}) = 4 AND regexp_full_match({s}, {literal(INTEGER_RE)}) "
-            f"THEN TRY_CAST(trim({s}) AS INTEGER) END"
-        )
-    if f.type == "yearmonth":
-        return f"CASE WHEN regexp_full_match({s}, '[0-9]{{4}}-(0[1-9]|1[0-2])') THEN {s} END"
-    return s
+    parser = PARSERS.get(f.type)
+    return parser(f, s) if parser else s
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from hmipdata.errors import Issue, Report, SchemaError
+from hmipdata.errors import Group, Issue, Report, SchemaError
 from hmipdata.schema import ForeignKey, TableSchema, load_schema, parse_schema, read_mapping
 from hmipdata.sqlrules import ident
 
+# Given the DuckDB connection while the checks run, e.g. to poll ``con.query_progress()``.
+Watcher = Callable[[object], AbstractContextManager]
 
-def _package_resolver(con, package: Path | None, self_name: str):
+
+def _package_resolver(con, package: Path | None):
     """Resolve foreign keys to resources of a datapackage.json (loaded typed, not validated)."""
-    from hmipdata.engine import typed_select
+    from hmipdata.engine import typed_source_select
     from hmipdata.textfile import open_csv, open_parquet
 
     resources = {}
@@ -19,38 +24,46 @@ def _package_resolver(con, package: Path | None, self_name: str):
         descriptor = read_mapping(package)
         for res in descriptor.get("resources", []):
             resources[res.get("name")] = res
-    loaded: dict[str, tuple[str, list[str]]] = {}
+    loaded: dict[str, str] = {}
 
     def resolve(fk: ForeignKey):
         name = fk.resource
-        if not name:
-            return f"(SELECT * FROM {ident('__typed_' + self_name)})", [ident(f) for f in fk.reference_fields]
-        if name in loaded:
-            return loaded[name][0], [ident(f) for f in fk.reference_fields]
-        res = resources.get(name)
-        if res is None or package is None:
-            return None
-        schema = res.get("schema")
-        if isinstance(schema, str):
-            schema = read_mapping(package.parent / schema)
-        ref_schema = parse_schema(schema or {}, f"{package}:{name}")
-        path = package.parent / str(res.get("path"))
-        opener = open_parquet if path.suffix == ".parquet" else open_csv
-        table = opener(con, path, str(path), f"__ref_{name}")
-        con.execute(f"CREATE TEMP TABLE {ident('__typedref_' + name)} AS {typed_select(table, ref_schema)}")
-        loaded[name] = (ident("__typedref_" + name), [])
-        return loaded[name][0], [ident(f) for f in fk.reference_fields]
+        if name not in loaded:
+            res = resources.get(name)
+            if res is None or package is None:
+                return None
+            schema = res.get("schema")
+            if isinstance(schema, str):
+                schema = read_mapping(package.parent / schema)
+            ref_schema = parse_schema(schema or {}, f"{package}:{name}")
+            path = package.parent / str(res.get("path"))
+            opener = open_parquet if path.suffix == ".parquet" else open_csv
+            table = opener(con, path, str(path), f"__ref_{name}")
+            loaded[name] = ident("__typedref_" + name)
+            con.execute(f"CREATE TEMP TABLE {loaded[name]} AS {typed_source_select(table, ref_schema)}")
+        return loaded[name], [ident(f) for f in fk.reference_fields]
 
     return resolve
 
 
 def validate_file(
-    path: Path, schema: TableSchema | Path, *, package: Path | None = None, limit: int = 5, label: str | None = None
+    path: Path,
+    schema: TableSchema | Path,
+    *,
+    package: Path | None = None,
+    limit: int | None = 5,
+    label: str | None = None,
+    watch: Watcher | None = None,
 ) -> Report:
-    """Check ``path`` (CSV or Parquet) against ``schema``: types, constraints, keys, foreign keys."""
+    """Check ``path`` (CSV or Parquet) against ``schema``: types, constraints, keys, foreign keys.
+
+    Counts are always complete; ``limit`` caps the examples kept per rule and
+    column (``None`` keeps every failing row). ``watch`` receives the DuckDB
+    connection for the duration of the checks (the CLI shows progress with it).
+    """
     import duckdb
 
-    from hmipdata.engine import typed_select, validate_text_table
+    from hmipdata.engine import validate_text_table
     from hmipdata.textfile import open_csv, open_parquet
 
     if not isinstance(schema, TableSchema):
@@ -62,12 +75,19 @@ def validate_file(
         report.add(Issue("source-error", "file not found", path=label, hint="check the path"))
         return report
     con = duckdb.connect()
-    opener = open_parquet if path.suffix.lower() == ".parquet" else open_csv
-    table = opener(con, path, label, "__text_main")
-    if table.readable and any(not fk.resource for fk in schema.foreign_keys):
-        con.execute(f"CREATE TEMP TABLE {ident('__typed_main')} AS {typed_select(table, schema)}")
-    report, _ = validate_text_table(con, table, schema, limit=limit, resolve=_package_resolver(con, package, "main"))
+    try:
+        opener = open_parquet if path.suffix.lower() == ".parquet" else open_csv
+        table = opener(con, path, label, "__text_main")
+        with watch(con) if watch else nullcontext():
+            report, _ = validate_text_table(con, table, schema, limit=limit, resolve=_package_resolver(con, package))
+    finally:
+        con.close()
     return report
+
+
+def capped(report: Report, limit: int) -> Report:
+    """The same report with at most ``limit`` examples per group (counts unchanged)."""
+    return Report([Group(g.path, g.code, g.column, g.rule, g.count, g.examples[:limit]) for g in report.groups])
 
 
 def validate_project(root: Path, limit: int = 5) -> Report:
