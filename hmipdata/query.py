@@ -13,7 +13,7 @@ def format_value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else repr(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, (datetime.date, decimal.Decimal)):
         return str(value)
     return str(value)

@@ -23,3 +23,16 @@ def test_readme_example_output(built, command, expected):
     result = hmipdata(*args, "--database", str(built / "hmipdata.duckdb"))
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
+
+
+def test_readme_lists_every_table_with_its_row_count(built):
+    import duckdb
+
+    from hmipdata.project import load_project
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([a-z_0-9]+)` \| (\d+) \|", text, re.M))
+    con = duckdb.connect(str(built / "hmipdata.duckdb"), read_only=True)
+    for resource in load_project(ROOT).published:
+        (count,) = con.execute(f'select count(*) from "{resource.name}"').fetchone()
+        assert listed.get(resource.name) == str(count), f"README row for {resource.name}"
