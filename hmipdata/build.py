@@ -73,9 +73,11 @@ def validate_project(project: Project, limit: int = 5):
 
     from hmipdata.checks import run_checks
     from hmipdata.load import load_project_tables
+    from hmipdata.semver import check_version
 
     con = duckdb.connect()
-    report = load_project_tables(con, project, limit=limit)
+    report = check_version(project)
+    report.extend(load_project_tables(con, project, limit=limit))
     if report.valid:
         report.extend(run_checks(con, project))
     return con, report
@@ -121,10 +123,13 @@ def build(root: Path = Path("."), *, force: bool = False, limit: int = 5) -> Bui
         if not report.valid:
             raise InvalidData(report)
         staging = Path(tempfile.mkdtemp(prefix="out-", dir=root / ".build"))
+        staging.chmod(0o755)
         try:
             from hmipdata.outputs import write_outputs
 
             write_outputs(con, project, staging)
+            (root / ".build" / "releases").mkdir(exist_ok=True)
+            (staging / "releases").symlink_to("../releases")
             (staging / STAMP).write_text(digest + "\n")
             _switch(root, staging)
         except BaseException:

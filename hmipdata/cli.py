@@ -93,6 +93,24 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_release(args) -> int:
+    from hmipdata.release import release
+
+    result = release(Path(args.root))
+    state = "released" if result.created else "unchanged (already released with the same content)"
+    print(f"{result.version} {state}: {result.path}", file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from hmipdata.diff import diff_directories, resolve
+
+    root = Path(args.root)
+    result = diff_directories(resolve(root, args.old), resolve(root, args.new), args.old, args.new)
+    print(result.markdown() if args.format == "markdown" else result.text())
+    return 0
+
+
 class UsageProblem(Exception):
     """The arguments do not make sense together."""
 
@@ -121,6 +139,15 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="run every reconciliation check and print pass / known anomaly / fail")
     c.add_argument("--limit-errors", type=int, default=5, metavar="N")
     c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("release", help="build build/releases/<version>/ for the version in schemas/package.yaml")
+    r.set_defaults(func=cmd_release)
+
+    d = sub.add_parser("diff", help="schema and value changes between two releases or build directories")
+    d.add_argument("old", help="a version (from build/releases/) or a directory with datapackage.json")
+    d.add_argument("new", help="a version or a directory, e.g. build")
+    d.add_argument("--format", choices=("text", "markdown"), default="text")
+    d.set_defaults(func=cmd_diff)
 
     q = sub.add_parser("sql", help="run a SQL query on the built database and print a table")
     q.add_argument("query", help='e.g. "select count(*) from caseloads"')

@@ -15,9 +15,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy raw/ and schemas/ (the build's inputs) into ``dest``."""
-    for part in ("raw", "schemas"):
-        shutil.copytree(ROOT / part, dest / part)
+    """Copy the build's inputs (raw/, schemas/, releases/, CHANGELOG.md) into ``dest``."""
+    for part in ("raw", "schemas", "releases"):
+        if (ROOT / part).exists():
+            shutil.copytree(ROOT / part, dest / part)
+    shutil.copy2(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")
     return dest
 
 
