@@ -117,11 +117,6 @@ def build(root: Path = Path("."), *, force: bool = False, limit: int = 5) -> Bui
         con, report = validate_project(project, limit)
         if not report.valid:
             raise InvalidData(report)
-        from hmipdata.pandera_check import check_published
-
-        report.extend(check_published(con, project))
-        if not report.valid:
-            raise InvalidData(report)
         staging = Path(tempfile.mkdtemp(prefix="out-", dir=root / ".build"))
         staging.chmod(0o755)
         try:

@@ -69,3 +69,24 @@ def test_every_table_and_field_is_documented(resource):
     assert not undocumented, f"{resource.name}: {undocumented}"
     numeric = [f.name for f in resource.schema.fields if f.type in ("integer", "number") and not f.unit]
     assert not numeric, f"{resource.name}: numeric fields without a unit: {numeric}"
+
+
+def test_pandera_accepts_the_published_tables(built):
+    from hmipdata.pandera_check import check_published
+
+    con = duckdb.connect(str(built / "hmipdata.duckdb"), read_only=True)
+    report = check_published(con, PROJECT)
+    assert report.valid, report.render_text()
+
+
+def test_pandera_rejects_a_broken_value(built):
+    from hmipdata.pandera_check import check_published
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{built / 'hmipdata.duckdb'}' AS src (READ_ONLY)")
+    for resource in PROJECT.published:
+        con.execute(f'CREATE TABLE "{resource.name}" AS SELECT * FROM src."{resource.name}"')
+    con.execute("UPDATE caseloads SET staff_grade = 'manager' WHERE average_caseload = 32.1")
+    report = check_published(con, PROJECT)
+    assert not report.valid
+    assert any(issue.column == "staff_grade" for issue in report.issues)
