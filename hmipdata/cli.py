@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 FORMATS = ("text", "json", "github")
@@ -39,12 +41,47 @@ def cmd_validate(args) -> int:
             Path(args.file),
             Path(args.schema),
             package=Path(args.package) if args.package else None,
-            limit=args.limit_errors,
+            limit=None if args.output else args.limit_errors,  # --output FILE gets every failing row
+            watch=_progress if sys.stdout.isatty() and not args.no_progress else None,
         )
     else:
         report = validate.validate_project(Path(args.root), limit=args.limit_errors)
-    _print_report(report, args.format, args.output)
+    if args.output:
+        Path(args.output).write_text(report.render_json() + "\n", encoding="utf-8")
+        report = validate.capped(report, args.limit_errors)
+    _print_report(report, args.format)
     return 0 if report.valid else 1
+
+
+@contextmanager
+def _progress(con) -> Iterator[None]:
+    """A transient progress bar fed by DuckDB's own progress, shown once the work takes over half a second."""
+    import threading
+
+    stop = threading.Event()
+
+    def show() -> None:
+        if stop.wait(0.5):
+            return
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(), TextColumn("validating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"))
+        with Progress(*columns, TimeElapsedColumn(), transient=True) as bar:
+            task = bar.add_task("validating", total=100)
+            while not stop.wait(0.1):
+                done = con.query_progress()
+                if done >= 0:
+                    bar.update(task, completed=done)
+
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    thread = threading.Thread(target=show, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def cmd_build(args) -> int:
@@ -111,24 +148,52 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_site(args) -> int:
+    import os
+
+    from hmipdata.site import build_site
+
+    base_url = args.base_url or os.environ.get("HMIPDATA_SITE_URL") or None
+    result = build_site(Path(args.root), base_url=base_url, install_npm=not args.no_npm)
+    if not result.engine.available:
+        print(f"warning: the SQL page has no engine: {result.engine.reason}", file=sys.stderr)
+    print(f"site: {result.path} ({len(result.pages)} pages)", file=sys.stderr)
+    return 0
+
+
+def cmd_new(args) -> int:
+    from hmipdata.scaffold import new_dataset
+
+    result = new_dataset(Path(args.root), args.dataset, Path(args.source), table=args.table)
+    print(result.next_steps())
+    return 0
+
+
 class UsageProblem(Exception):
     """The arguments do not make sense together."""
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="hmipdata", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="hmipdata",
+        description="HM Inspectorate of Probation figures as validated open data.",
+        epilog="Exit codes: 0 valid, 1 invalid data, 2 usage error.",
+    )
     p.add_argument("--root", default=".", help="repository root (default: current directory)")
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check raw data (or any CSV/Parquet file) against the schemas")
-    v.add_argument("file", nargs="?", help="a CSV or Parquet file (default: the whole project)")
+    v.add_argument("file", nargs="?", help="a CSV, Parquet or XLSX file (default: the whole project)")
     v.add_argument("--schema", help="Table Schema (JSON or YAML) to check FILE against")
     v.add_argument("--package", help="datapackage.json holding the resources FILE's foreign keys refer to")
     v.add_argument(
         "--limit-errors", type=int, default=5, metavar="N", help="examples shown per rule and column (default 5)"
     )
     v.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
-    v.add_argument("--output", metavar="FILE", help="also write the full report as JSON to FILE")
+    v.add_argument(
+        "--output", metavar="FILE", help="also write the full report as JSON to FILE, with every failing row"
+    )
+    v.add_argument("--no-progress", action="store_true", help="never show a progress bar (shown only on a terminal)")
     v.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("build", help="validate, then write build/ (DuckDB, CSV, Parquet, datapackage.json)")
@@ -148,6 +213,21 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("new", help="a version or a directory, e.g. build")
     d.add_argument("--format", choices=("text", "markdown"), default="text")
     d.set_defaults(func=cmd_diff)
+
+    s = sub.add_parser("site", help="render the static site from build/ into build/site (run build first)")
+    s.add_argument(
+        "--base-url",
+        help="the site's public address, used in code snippets, metadata and the sitemap "
+        "(default: $HMIPDATA_SITE_URL, else the GitHub Pages address of the homepage in schemas/package.yaml)",
+    )
+    s.add_argument("--no-npm", action="store_true", help="never run npm (without it the SQL page has no engine)")
+    s.set_defaults(func=cmd_site)
+
+    n = sub.add_parser("new", help="start a dataset from a CSV or XLSX file: copy it to raw/, write its schema")
+    n.add_argument("dataset", help="the dataset's name, lowercase snake_case (raw/DATASET/, schemas/DATASET/)")
+    n.add_argument("--from", dest="source", required=True, metavar="FILE", help="the CSV (UTF-8) or XLSX file")
+    n.add_argument("--table", help="the table's name (default: the dataset's name)")
+    n.set_defaults(func=cmd_new)
 
     q = sub.add_parser("sql", help="run a SQL query on the built database and print a table")
     q.add_argument("query", help='e.g. "select count(*) from caseloads"')

@@ -1,11 +1,12 @@
 """Validate a table's cells and keys against a Table Schema inside DuckDB.
 
 One parallel scan of the file evaluates every cell rule and stores, per row,
-one boolean per rule plus the typed key values in a narrow temporary table
-(``<name>__checked``; DuckDB keeps insertion order, so ``rowid`` numbers the
-records). Counts, first examples, keys and foreign keys are then aggregates
-over that table. Nothing reaches Python but counts and examples, so files of
-any size stream through in bounded memory.
+the rules' flags packed in bit masks, the typed key values, and the cells of
+rows where something failed, in a narrow table (``<name>__checked``; DuckDB
+keeps insertion order, so ``rowid`` numbers the records). Counts, first
+examples, keys and foreign keys are then aggregates over that table. Nothing
+reaches Python but counts and examples, so files of any size stream through
+in bounded memory (docs/scaling.md).
 
 Semantics follow frictionless-py v5 (see docs/scaling.md for the few
 deliberate differences): a cell that fails its type is not checked against
@@ -18,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hmipdata.errors import Group, Issue, Report
+from hmipdata.errors import Group, Issue, Report, SchemaError
 from hmipdata.schema import Field, ForeignKey, TableSchema
 from hmipdata.sqlrules import Rule, cell_rules, ident, literal, missing_sql, parse_sql
-from hmipdata.textfile import TextTable, blank_lines, check_nul, collect_rejects, physical_lines
+from hmipdata.textfile import TextTable, blank_lines, check_nul, collect_rejects, extra_lines, physical_lines
 
 # Resolves a foreign key's referenced resource to (SQL relation, typed column SQL per field).
 Resolver = Callable[[ForeignKey], "tuple[str, list[str]] | None"]
@@ -31,7 +32,7 @@ NUMERIC = {"BIGINT", "DOUBLE", "INTEGER", "HUGEINT", "DECIMAL", "FLOAT", "SMALLI
 @dataclass
 class Stats:
     rows: int = 0
-    embedded_newlines: int = 0
+    embedded_newlines: int = 0  # lines beyond one per record (quoted newlines, blank lines)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,12 @@ class Placed:
 
 def checked_name(table: TextTable) -> str:
     return table.name + "__checked"
+
+
+def checked_ref(table: TextTable) -> str:
+    """SQL name of the checked table: a temporary table, or one in the attached scratch database."""
+    name = ident(checked_name(table))
+    return f"{ident(table.scratch)}.{name}" if table.scratch else name
 
 
 def _columns(table: TextTable, schema: TableSchema) -> dict[str, str]:
@@ -74,7 +81,7 @@ def check_labels(table: TextTable, schema: TableSchema) -> None:
 
 def value_sql(f: Field, schema: TableSchema, col: str) -> tuple[str, str]:
     """SQL for the cell text (NULL when missing) and for the typed value."""
-    v = missing_sql(ident(col), schema.missing_for(f))
+    v = _missing(ident(col), schema.missing_for(f))
     return v, parse_sql(f, f"({v})")
 
 
@@ -119,41 +126,50 @@ def _placed_rules(table: TextTable, schema: TableSchema) -> list[Placed]:
     return out
 
 
+BITS = 63  # rule flags per BIGINT mask column
+
+
+def _bit(j: int) -> tuple[str, int]:
+    """Mask column and bit value of flag ``j`` (flag 0: blank row; flag k + 1: rule k)."""
+    return f"m{j // BITS}", 1 << (j % BITS)
+
+
 def checked_select(table: TextTable, schema: TableSchema, placed: list[Placed]) -> str:
-    """One pass: missing values, then typed values, then one boolean per rule, key values and example cells."""
+    """One pass: missing values, typed values, rule flags packed in masks, key values.
+
+    A wide table costs DuckDB more to write than the scan itself: flags go into
+    BIGINT bit masks (mostly 0, so they compress to nothing), and no cell text
+    is kept (at 10M rows with 1% bad cells, keeping the failing rows' cells
+    doubled the scan); the few example cells are read back afterwards.
+    """
     n = len(table.header)
     fields = [(i, f) for i, f in enumerate(schema.fields) if i < n]
-    texts = [f"c{i}" for i in range(n)]
     row = [] if table.row_sql.startswith("rowid") else ["__row"]
-    missing = [f"{missing_sql(f'c{i}', schema.missing_for(f))} AS v{i}" for i, f in fields]
+    texts = [f"c{i}" for i in range(n)]
+    missing = [f"{_missing(f'c{i}', schema.missing_for(f))} AS v{i}" for i, f in fields]
     layer1 = f"SELECT {', '.join([*row, *texts, *missing])} FROM {table.source}"
-    blank = " AND ".join([f"v{i} IS NULL" for i, _ in fields] + [f"coalesce(c{i}, '') = ''" for i in range(len(fields), n)])
+    blank = " AND ".join(
+        [f"v{i} IS NULL" for i, _ in fields] + [f"nullif(c{i}, '') IS NULL" for i in range(len(fields), n)]
+    )
     parsed = [f"{parse_sql(f, f'v{i}')} AS p{i}" for i, f in fields]
     layer2 = f"SELECT *, {blank or 'false'} AS __blank, {', '.join(parsed) or 'NULL AS __none'} FROM ({layer1})"
-    flags = []
-    for k, item in enumerate(placed):
-        bad = item.rule.bad_sql
-        if item.rule.name == "required":
-            bad = f"({bad}) AND NOT __blank"
-        flags.append(f"coalesce({bad}, false) AS b{k}")
+    flags: dict[str, list[str]] = {}
+    for j, bad in enumerate(["__blank", *(item.rule.bad_sql for item in placed)]):
+        if j and placed[j - 1].rule.name == "required":
+            bad = f"({bad}) AND NOT __blank"  # a blank row is one blank-row error, as in Frictionless
+        mask, value = _bit(j)
+        flags.setdefault(mask, []).append(f"CASE WHEN {bad} THEN {value} ELSE 0 END")
+    masks = [f"({' | '.join(parts)})::BIGINT AS {mask}" for mask, parts in flags.items()]
     index = {f.name: i for i, f in fields}
     keys = [f"p{index[name]} AS {ident('k_' + name)}" for name in _key_fields(schema) if name in index]
-    newline = " OR ".join(f"coalesce(contains(c{i}, chr(10)), false)" for i in range(n)) if table._multiline is not False else ""
-    nl = f"CASE WHEN {newline} THEN {' + '.join(_newlines(f'c{i}') for i in range(n))} ELSE 0 END" if newline else "0"
-    layer3 = f"SELECT {', '.join([*row, *texts, '__blank', f'{nl} AS __nl', *flags, *keys])} FROM ({layer2})"
-    by_column: dict[int, list[int]] = {}
-    for k, item in enumerate(placed):
-        by_column.setdefault(item.index, []).append(k)
-    examples = [
-        f"CASE WHEN {' OR '.join(f'b{k}' for k in ks)} THEN c{i} END AS e{i}" for i, ks in sorted(by_column.items())
-    ]
-    outer = [*row, "__blank", "__nl", *(f"b{k}" for k in range(len(placed))), *examples]
-    outer += [ident("k_" + name) for name in _key_fields(schema) if name in index]
-    return f"SELECT {', '.join(outer)} FROM ({layer3})"
+    return f"SELECT {', '.join([*row, *masks, *keys])} FROM ({layer2})"
 
 
-def _newlines(col: str) -> str:
-    return f"coalesce(length({col}) - length(replace({col}, chr(10), '')), 0)"
+def _missing(col: str, missing: tuple[str, ...]) -> str:
+    """Cell text or NULL when missing; the source may give NULL for an empty cell."""
+    if "" in missing:
+        return missing_sql(f"nullif({col}, '')", tuple(m for m in missing if m))
+    return missing_sql(f"coalesce({col}, '')", missing)
 
 
 def _firsts(row: str, value: str | None, where: str, limit: int | None) -> str:
@@ -169,43 +185,103 @@ def _firsts(row: str, value: str | None, where: str, limit: int | None) -> str:
 
 def _run_scan(con, table: TextTable, schema: TableSchema, placed: list[Placed]) -> bool:
     """Create the checked table; False when the file turned out unreadable (NUL bytes)."""
-    sql = checked_select(table, schema, placed)
+    temp = "" if table.scratch else "TEMP "
+    create = f"CREATE OR REPLACE {temp}TABLE {checked_ref(table)} AS "
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(checked_name(table))} AS {sql}")
-    except Exception:  # DuckDB may choke on binary content; the NUL check says why
+        con.execute(create + checked_select(table, schema, placed))
+    except Exception:  # DuckDB may choke on binary content: the NUL check says why
         if not check_nul(table):
             return False
         raise
     return check_nul(table)
 
 
+def check_patterns(con, schema: TableSchema) -> None:
+    """Refuse patterns that DuckDB's regex engine (RE2) cannot run, before scanning anything."""
+    for f in schema.fields:
+        pattern = f.constraints.get("pattern")
+        if pattern is None:
+            continue
+        try:
+            con.execute(f"SELECT regexp_full_match('', {literal(pattern)})").fetchall()
+        except Exception as exc:  # DuckDB raises InvalidInputException for RE2 syntax errors
+            raise SchemaError(
+                f"field {f.name!r}: pattern {pattern!r} is not supported ({str(exc).splitlines()[0]}); "
+                "patterns use RE2 syntax, which has no look-around or back-references"
+            ) from None
+
+
+def _flag_counts(con, table: TextTable, flags: int) -> tuple[int, list[int]]:
+    """Rows, and rows per flag: one GROUP BY over the masks (few distinct combinations), summed in Python."""
+    masks = sorted({_bit(j)[0] for j in range(flags)}, key=lambda m: int(m[1:]))
+    groups = con.execute(f"SELECT {', '.join(masks)}, count(*) FROM {checked_ref(table)} GROUP BY ALL").fetchall()
+    counts = [0] * flags
+    for *values, count in groups:
+        by_mask = dict(zip(masks, values))
+        for j in range(flags):
+            mask, bit = _bit(j)
+            if by_mask[mask] & bit:
+                counts[j] += count
+    return sum(g[-1] for g in groups), counts
+
+
+def _type_hint(schema: TableSchema, code: str, column: str | None, value: str | None) -> str | None:
+    """A specific hint for a cell that does not parse (thousands separators, '%', notes, shorthand, dates)."""
+    if code != "type-error" or column is None:
+        return None
+    from hmipdata.hints import type_hint
+
+    return type_hint(schema.field(column), value)
+
+
+def _example_rows(con, table: TextTable, flags: list[int], limit: int | None) -> list[list[int]]:
+    """The first ``limit`` rows (all when None) where each flag is set: masks only, no cells touched."""
+    if not flags:
+        return []
+    wanted = [_firsts(table.row_sql, None, "{} & {} <> 0".format(*_bit(j)), limit) for j in flags]
+    found = con.execute(f"SELECT {', '.join(wanted)} FROM {checked_ref(table)}").fetchall()[0]
+    return [list(found[2 * k] or []) for k in range(len(flags))]
+
+
+def _example_cells(con, table: TextTable, rows: set[int]) -> dict[int, list[str]]:
+    """The cells of the example rows, read back from the numbered view.
+
+    The view numbers rows on one thread, but the first examples sit early in
+    the file, so the read stops as soon as it has them all.
+    """
+    if not rows:
+        return {}
+    cols = ", ".join(f"coalesce(CAST(c{i} AS VARCHAR), '')" for i in range(len(table.header)))
+    view = ident(table.name)
+    if len(rows) <= 10_000:
+        where = f"__row IN ({', '.join(map(str, sorted(rows)))}) LIMIT {len(rows)}"
+        found = con.execute(f"SELECT __row, [{cols}] FROM {view} WHERE {where}").fetchall()
+    else:  # --output: every failing row
+        con.execute("CREATE OR REPLACE TEMP TABLE __wanted AS SELECT unnest(?::BIGINT[]) AS r", [sorted(rows)])
+        found = con.execute(f"SELECT __row, [{cols}] FROM {view} SEMI JOIN __wanted ON __row = r").fetchall()
+    return dict(found)
+
+
 def check_cells(con, table: TextTable, schema: TableSchema, limit: int | None) -> tuple[Report, Stats]:
     """Count every cell rule's failures in one scan; keep the first ``limit`` examples (all when None)."""
+    check_patterns(con, schema)
     placed = _placed_rules(table, schema)
     if not _run_scan(con, table, schema, placed):
         return Report(), Stats()
-    chk = ident(checked_name(table))
-    row = table.row_sql
-    counts = con.execute(
-        f"SELECT count(*), sum(__nl), count_if(__blank){''.join(f', count_if(b{k})' for k in range(len(placed)))} FROM {chk}"
-    ).fetchall()[0]
-    stats = Stats(rows=int(counts[0]), embedded_newlines=int(counts[1] or 0))
+    rows, counts = _flag_counts(con, table, len(placed) + 1)
+    stats = Stats(rows=rows, embedded_newlines=extra_lines(table, rows))
     collect_rejects(con, table, limit)
-    failing = [k for k in range(len(placed)) if counts[3 + k]]
-    wanted = []
-    if counts[2]:
-        wanted.append(_firsts(row, None, "__blank", limit))
-    wanted += [_firsts(row, f"e{placed[k].index}", f"b{k}", limit) for k in failing]
-    examples = con.execute(f"SELECT {', '.join(wanted)} FROM {chk}").fetchall()[0] if wanted else ()
+    failing = [j for j in range(len(placed) + 1) if counts[j]]
+    rows_by_flag = _example_rows(con, table, failing, limit)
+    cells = _example_cells(con, table, {r for rows in rows_by_flag for r in rows})
     found: list[tuple[str, str | None, str | None, int, list, str, int | None]] = []
-    pos = 0
-    if counts[2]:
-        found.append(("blank-row", None, "blank row", int(counts[2]), [(r, None) for r in examples[0]], "row is blank", None))
-        pos = 2
-    for j, k in enumerate(failing):
-        rule, index = placed[k].rule, placed[k].index
-        rows, values = examples[pos + 2 * j], examples[pos + 2 * j + 1]
-        found.append((rule.code, rule.field, rule.name, int(counts[3 + k]), list(zip(rows, values)), rule.message, index + 1))
+    for j, rows in zip(failing, rows_by_flag):
+        if j == 0:
+            found.append(("blank-row", None, "blank row", counts[0], [(r, None) for r in rows], "row is blank", None))
+        else:
+            rule, index = placed[j - 1].rule, placed[j - 1].index
+            items = [(r, cells[r][index] if r in cells else None) for r in rows]
+            found.append((rule.code, rule.field, rule.name, counts[j], items, rule.message, index + 1))
     report = Report()
     lines = physical_lines(con, table, [r for item in found for r, _ in item[4]], stats.rows, stats.embedded_newlines)
     _blank_line_group(table, stats, limit, report)
@@ -220,6 +296,7 @@ def check_cells(con, table: TextTable, schema: TableSchema, limit: int | None) -
                 column_number=colno,
                 value=val,
                 rule=rule_name,
+                hint=_type_hint(schema, code, column, val),
             )
             for r, val in items
         ]
@@ -280,13 +357,13 @@ def check_keys(con, table: TextTable, schema: TableSchema, limit: int | None, st
     PRIMARY KEY in the build refuses NULLs).
     """
     report = Report()
-    chk, row = ident(checked_name(table)), table.row_sql
     cols_present = set(_columns(table, schema))
     keys: list[tuple[tuple[str, ...], str]] = []
     if schema.primary_key:
         keys.append((schema.primary_key, "primary-key"))
     keys += [(u, "unique-error") for u in schema.unique_keys]
     keys += [((f.name,), "unique-error") for f in schema.fields if f.constraints.get("unique")]
+    found_by_key: dict[tuple[str, str], tuple[int, list]] = {}
     for key, code in dict.fromkeys(keys):
         if not set(key) <= cols_present:
             continue
@@ -298,21 +375,11 @@ def check_keys(con, table: TextTable, schema: TableSchema, limit: int | None, st
         where = " AND ".join(f"{c} IS NOT NULL" for c in cols)
         if code == "primary-key" and len(cols) > 1:  # Frictionless compares partly blank keys too
             where = " OR ".join(f"{c} IS NOT NULL" for c in cols)
-        on = " AND ".join(f"s.{c} IS NOT DISTINCT FROM g.{c}" for c in cols)
-        dup = (
-            f"WITH g AS (SELECT {', '.join(cols)}, min({row}) AS first FROM {chk} WHERE {where} "
-            f"GROUP BY ALL HAVING count(*) > 1) "
-        )
-        count = con.execute(
-            dup + f"SELECT sum(n - 1) FROM (SELECT count(*) AS n FROM {chk} s JOIN g ON {on})"
-        ).fetchall()[0][0]
+        if (label, where) not in found_by_key:  # a unique field that is also the primary key: one query
+            found_by_key[label, where] = _repeats(con, table, cols, where, limit)
+        count, found = found_by_key[label, where]
         if not count:
             continue
-        srow = _qualified(row)
-        found = con.execute(
-            dup + f"SELECT {srow} AS r, {_shown([f's.{c}' for c in cols])}, g.first "
-            f"FROM {chk} s JOIN g ON {on} WHERE {srow} > g.first ORDER BY r {_limit_sql(limit)}"
-        ).fetchall()
         rows = [r for r, _, _ in found] + [first for _, _, first in found]
         lines = physical_lines(con, table, rows, stats.rows, stats.embedded_newlines)
         what = "primary key" if code == "primary-key" else "unique value"
@@ -321,8 +388,28 @@ def check_keys(con, table: TextTable, schema: TableSchema, limit: int | None, st
     return report
 
 
+def _repeats(con, table: TextTable, cols: list[str], where: str, limit: int | None) -> tuple[int, list]:
+    """How many rows repeat an earlier row's key, and the first (row, key, first row) of them."""
+    chk, row = checked_ref(table), table.row_sql
+    on = " AND ".join(f"s.{c} IS NOT DISTINCT FROM g.{c}" for c in cols)
+    dup = (
+        f"WITH g AS (SELECT {', '.join(cols)}, min({row}) AS first FROM {chk} WHERE {where} "
+        f"GROUP BY ALL HAVING count(*) > 1) "
+    )
+    srow = _qualified(row)
+    joined = f"FROM {chk} s JOIN g ON {on} WHERE {srow} > g.first"
+    count = con.execute(dup + f"SELECT count(*) {joined}").fetchall()[0][0]
+    if not count:
+        return 0, []
+    shown = _shown([f"s.{c}" for c in cols])
+    found = con.execute(
+        dup + f"SELECT {srow} AS r, {shown}, g.first {joined} ORDER BY r {_limit_sql(limit)}"
+    ).fetchall()
+    return int(count), found
+
+
 def _blank_keys(con, table: TextTable, report: Report, cols: list[str], label: str, colno: int, limit, stats) -> None:
-    chk, row = ident(checked_name(table)), table.row_sql
+    chk, row = checked_ref(table), table.row_sql
     where = " OR ".join(f"{c} IS NULL" for c in cols)
     count = con.execute(f"SELECT count_if({where}) FROM {chk}").fetchall()[0][0]
     if not count:
@@ -349,7 +436,7 @@ def check_foreign_keys(
 ) -> Report:
     """Every foreign key that is not wholly blank must exist in the referenced table (as Frictionless)."""
     report = Report()
-    chk, row = ident(checked_name(table)), table.row_sql
+    chk, row = checked_ref(table), table.row_sql
     present = set(_columns(table, schema))
     for fk in schema.foreign_keys:
         if not set(fk.fields) <= present:
@@ -428,7 +515,3 @@ def validate_text_table(
     if resolve is not None:
         report.extend(check_foreign_keys(con, table, schema, resolve, limit, stats))
     return report, stats
-
-
-def literal_path(path: str) -> str:
-    return literal(path)

@@ -16,11 +16,15 @@ from hmipdata.schema import Field, TableSchema
 _WS = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 _DIGITS = r"[0-9]+(_[0-9]+)*"
 INTEGER_RE = rf"{_WS}*[+-]?{_DIGITS}{_WS}*"
-NUMBER_RE = (
-    rf"{_WS}*[+-]?(({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?{_DIGITS})?"
-    rf"|(?i:inf|infinity|nan))({_WS})*"
-)
+NUMBER_RE = r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|(?i:inf|infinity|nan))"
 DATE_RE = r"[0-9]{4}-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])"
+# dateutil's isoparse, as far as Frictionless lets it (time with seconds; fraction; Z or offset).
+_ISO_TIME = r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.,][0-9]+)?|24:00:00([.,]0+)?)"
+_ISO_TZ = r"([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?"
+DATETIME_RE = rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}.{_ISO_TIME}{_ISO_TZ}"
+TIME_RE = rf"{_ISO_TIME}{_ISO_TZ}"
+ISO_TIME_RE = r"^(?:.{11})?([0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?)"
+ISO_TZ_RE = r"[0-9]([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$"
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -53,24 +57,41 @@ def _strptime(s: str, fmt: str, target: str) -> str:
     return f"CAST(try_strptime({s}, {literal(fmt)}) AS {target})"
 
 
+def _first(fast: str, slow: str) -> str:
+    """``fast`` (a cheap cast that only accepts what Frictionless accepts), else the exact ``slow`` rule."""
+    return f"coalesce({fast}, {slow})"
+
+
+def _not_bare(s: str) -> str:
+    # Frictionless' bareNumber=false: re.sub(r"((^[^-\d]*)|(\D*$))", "", cell.strip())
+    return f"regexp_replace(trim({s}), '^[^-0-9]*|[^0-9]*$', '', 'g')"
+
+
 def _integer(f: Field, s: str) -> str:
-    text = s if f.bare_number else f"regexp_replace({s}, '^[^-0-9]*|[^0-9]*$', '', 'g')"
-    return (
+    """Python's ``int(cell.strip())``: ASCII digits, one sign, single underscores between digits."""
+    text = s if f.bare_number else _not_bare(s)
+    slow = (
         f"CASE WHEN regexp_full_match({text}, {literal(INTEGER_RE)}) "
         f"THEN TRY_CAST(replace(trim({text}), '_', '') AS BIGINT) END"
     )
+    # Canonical digits (what a machine writes) need no regex.
+    fast = f"CASE WHEN CAST(TRY_CAST({text} AS BIGINT) AS VARCHAR) = {text} THEN TRY_CAST({text} AS BIGINT) END"
+    return _first(fast, slow)
 
 
 def _number(f: Field, s: str) -> str:
-    text = s if f.bare_number else f"regexp_replace({s}, '^[^-0-9.]*|[^0-9]*$', '', 'g')"
+    """Python's ``Decimal(cell.strip())`` (which drops every underscore), read as a 64-bit float."""
+    text = s if f.bare_number else _not_bare(s)
     if f.group_char:
         text = f"replace({text}, {literal(f.group_char)}, '')"
     if f.decimal_char != ".":
         text = f"CASE WHEN contains({text}, '.') THEN NULL ELSE replace({text}, {literal(f.decimal_char)}, '.') END"
-    return (
-        f"CASE WHEN regexp_full_match({text}, {literal(NUMBER_RE)}) "
-        f"THEN TRY_CAST(replace(trim({text}), '_', '') AS DOUBLE) END"
-    )
+    # libmpdec strips whitespace from the ends, then ignores every underscore.
+    plain = f"replace(regexp_replace({text}, {literal(f'^{_WS}+|{_WS}+$')}, '', 'g'), '_', '')"
+    slow = f"CASE WHEN regexp_full_match({plain}, {literal(NUMBER_RE)}) THEN TRY_CAST({plain} AS DOUBLE) END"
+    # DuckDB's DOUBLE cast accepts a subset of what Decimal accepts, but for a "+-" sign
+    # (fuzzed in tests/test_engine_parity.py).
+    return _first(f"CASE WHEN NOT contains({text}, '+-') THEN TRY_CAST({text} AS DOUBLE) END", slow)
 
 
 def _boolean(f: Field, s: str) -> str:
@@ -79,23 +100,61 @@ def _boolean(f: Field, s: str) -> str:
     return f"CASE WHEN {s} IN ({trues}) THEN true WHEN {s} IN ({falses}) THEN false END"
 
 
-def _temporal(default: str, target: str):
-    def parse(f: Field, s: str) -> str:
-        if f.format in ("default", ""):
-            if target == "DATE":
-                return f"CASE WHEN regexp_full_match({s}, {literal(DATE_RE)}) THEN {_strptime(s, default, target)} END"
-            return f"coalesce({_strptime(s, default, target)}, {_strptime(s, default.replace('Z', '%z'), target)})"
-        if f.format == "any":
-            return f"TRY_CAST({s} AS {target})"
-        return _strptime(s, f.format, target)
+def _date(f: Field, s: str) -> str:
+    """``datetime.strptime(cell, "%Y-%m-%d")``; ``any`` and other formats via DuckDB."""
+    if f.format == "any":
+        return f"TRY_CAST({s} AS DATE)"
+    if f.format not in ("default", ""):
+        return _strptime(s, f.format, "DATE")
+    fast = (
+        f"CASE WHEN length({s}) = 10 AND ({s})[5] = '-' AND ({s})[8] = '-' AND ({s})[1] BETWEEN '0' AND '9' "
+        f"AND ({s})[10] BETWEEN '0' AND '9' AND ({s})[6] BETWEEN '0' AND '9' AND ({s})[9] BETWEEN '0' AND '9' "
+        f"AND NOT starts_with({s}, '0000') THEN TRY_CAST({s} AS DATE) END"
+    )
+    slow = (
+        f"CASE WHEN regexp_full_match({s}, {literal(DATE_RE)}) AND NOT starts_with({s}, '0000') "
+        f"THEN {_strptime(f'replace({s}, {literal(chr(45) + chr(32))}, {literal(chr(45))})', '%Y-%m-%d', 'DATE')} END"
+    )
+    return _first(fast, slow)
 
-    return parse
+
+def _iso(s: str, date_part: str, tz_of: str) -> str:
+    """A timestamp from ISO 8601 text already checked by regex: naive part minus the UTC offset."""
+    naive = f"TRY_CAST({date_part} || replace(regexp_extract({s}, {literal(ISO_TIME_RE)}, 1), ',', '.') AS TIMESTAMP)"
+    tz = f"regexp_extract({s}, {literal(ISO_TZ_RE)}, 1)"
+    sign = f"CASE WHEN starts_with({tz}, '-') THEN -1 ELSE 1 END"
+    hours = f"TRY_CAST(nullif(substr({tz}, 2, 2), '') AS INTEGER)"
+    minutes = f"TRY_CAST(nullif(substr(replace({tz}, ':', ''), 4, 2), '') AS INTEGER)"
+    offset = f"{sign} * (coalesce({hours}, 0) * 60 + coalesce({minutes}, 0))"
+    ok = f"coalesce({hours}, 0) < 24 AND coalesce({minutes}, 0) < 60"
+    return f"CASE WHEN {ok} THEN {naive} - to_minutes(CAST({offset} AS BIGINT)) END"
+
+
+def _datetime(f: Field, s: str) -> str:
+    """dateutil's ``isoparse`` as Frictionless guards it (``cell[16] == ":"``, at least 19 characters)."""
+    if f.format == "any":
+        return f"TRY_CAST({s} AS TIMESTAMP)"
+    if f.format not in ("default", ""):
+        return _strptime(s, f.format, "TIMESTAMP")
+    return f"CASE WHEN regexp_full_match({s}, {literal(DATETIME_RE)}) THEN {_iso(s, f'substr({s}, 1, 10) || {literal(chr(32))}', s)} END"
+
+
+def _time(f: Field, s: str) -> str:
+    """``isoparse("2000-01-01T" + cell)`` as Frictionless guards it (``cell[5] == ":"``, at least 8 characters)."""
+    if f.format == "any":
+        return f"TRY_CAST({s} AS TIME)"
+    if f.format not in ("default", ""):
+        return _strptime(s, f.format, "TIME")
+    iso = _iso(f"('2000-01-01T' || {s})", "'2000-01-01 '", s)
+    return f"CASE WHEN regexp_full_match({s}, {literal(TIME_RE)}) THEN CAST({iso} AS TIME) END"
 
 
 def _year(f: Field, s: str) -> str:
+    """Frictionless: ``len(cell) == 4`` and ``0 <= int(cell) <= 9999``."""
     return (
         f"CASE WHEN length({s}) = 4 AND regexp_full_match({s}, {literal(INTEGER_RE)}) "
-        f"THEN TRY_CAST(trim({s}) AS INTEGER) END"
+        f"AND TRY_CAST(replace(trim({s}), '_', '') AS INTEGER) >= 0 "
+        f"THEN TRY_CAST(replace(trim({s}), '_', '') AS INTEGER) END"
     )
 
 
@@ -107,9 +166,9 @@ PARSERS = {
     "integer": _integer,
     "number": _number,
     "boolean": _boolean,
-    "date": _temporal("%Y-%m-%d", "DATE"),
-    "datetime": _temporal("%Y-%m-%dT%H:%M:%SZ", "TIMESTAMP"),
-    "time": _temporal("%H:%M:%S", "TIME"),
+    "date": _date,
+    "datetime": _datetime,
+    "time": _time,
     "year": _year,
     "yearmonth": _yearmonth,
 }
@@ -138,7 +197,7 @@ def _typed_literal(f: Field, value: object) -> str:
     return parse_sql(f, literal(value))
 
 
-def cell_rules(f: Field, v: str, p: str, in_key: bool = False) -> list[Rule]:
+def cell_rules(f: Field, v: str, p: str) -> list[Rule]:
     """The cell-level rules of field ``f``; ``v`` is the text (NULL if missing), ``p`` the parsed value."""
     c = f.constraints
     rules = []
@@ -148,13 +207,20 @@ def cell_rules(f: Field, v: str, p: str, in_key: bool = False) -> list[Rule]:
             Rule(f.name, "type-error", f"type {label}", f"{v} IS NOT NULL AND {p} IS NULL", f"is not a valid {label}")
         )
     ok = f"{p} IS NOT NULL"
-    if c.get("required") or in_key:
+    if c.get("required"):
         rules.append(Rule(f.name, "constraint-error", "required", f"{v} IS NULL", "is required but blank"))
     if "enum" in c:
         options = ", ".join(_typed_literal(f, o) for o in c["enum"])
         shown = ", ".join(str(o) for o in c["enum"])
         rules.append(
-            Rule(f.name, "constraint-error", "enum", f"{ok} AND {p} NOT IN ({options})", f"is not one of: {shown}")
+            # an option that does not read as the field's type matches nothing (as in Frictionless)
+            Rule(
+                f.name,
+                "constraint-error",
+                "enum",
+                f"{ok} AND NOT coalesce({p} IN ({options}), false)",
+                f"is not one of: {shown}",
+            )
         )
     for key, op, words in (
         ("minimum", "<", "less than the minimum"),

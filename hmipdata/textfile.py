@@ -51,8 +51,10 @@ class TextTable:
     """A view ``name`` with columns ``c0..cN`` (text) and ``__row`` (1-based record number).
 
     ``source`` is the same rows without ``__row`` (numbering rows forces DuckDB to
-    scan on one thread); ``row_sql`` numbers the rows of a table created from
-    ``source`` in order (``rowid + 1``, since DuckDB keeps insertion order).
+    scan on one thread; an empty cell may read as NULL there); ``row_sql`` numbers
+    the rows of a table created from ``source`` in order (``rowid + 1``, since
+    DuckDB keeps insertion order). Broken rows (ragged, bad quoting, bad UTF-8)
+    are skipped and recorded in DuckDB's reject tables.
     """
 
     name: str
@@ -65,6 +67,7 @@ class TextTable:
     has_line_column: bool = False
     source: str = ""
     row_sql: str = "__row"
+    scratch: str | None = None  # an attached database for the checked table (compressed, spills well)
     header_lines: int = 1
     _rejected_lines: list[int] = field(default_factory=list)
     _multiline: bool | None = None
@@ -95,20 +98,34 @@ def _sniff_bytes(path: Path) -> tuple[bytes, str | None]:
 
 
 def scan_layout(path: Path) -> Layout:
-    """Find the first NUL byte and count newlines in one pass (numpy: ~2 GB/s)."""
+    """Find the first NUL byte and count newlines, in one pass (numpy, over 1 GB/s)."""
     import numpy as np
 
     offset, newlines, nul, last = 0, 0, None, b""
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK * 8):
             data = np.frombuffer(chunk, np.uint8)
-            if nul is None:
-                zero = np.flatnonzero(data == 0)
-                nul = offset + int(zero[0]) if zero.size else None
             newlines += int(np.count_nonzero(data == 10))
+            if nul is None and (zero := data == 0).any():
+                nul = offset + int(np.argmax(zero))
             offset += len(chunk)
             last = chunk[-1:]
     return Layout(nul, newlines, last == b"\n")
+
+
+def has_empty_line(path: Path) -> bool:
+    """True when the bytes hold "\n\n" or "\n\r\n": an empty line (or one inside a quoted cell)."""
+    import numpy as np
+
+    prev = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK * 8):
+            data = np.frombuffer(prev + chunk, np.uint8)
+            eq = data == 10
+            if (eq[1:] & eq[:-1]).any() or (eq[2:] & (data[1:-1] == 13) & eq[:-2]).any():
+                return True
+            prev = chunk[-2:]
+    return False
 
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hmipdata-layout")
@@ -179,12 +196,13 @@ def open_csv(con, path: Path, label: str, name: str) -> TextTable:
     columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in table.columns) + "}"
     reader = (
         f"read_csv({literal(str(path))}, header=true, auto_detect=false, columns={columns}, "
-        "delim=',', quote='\"', escape='\"', strict_mode=false, ignore_errors=true, "
+        "delim=',', quote='\"', escape='\"', strict_mode=true, ignore_errors=true, "
         f"store_rejects=true, rejects_table={literal(name + '__rejects')}, "
         f"rejects_scan={literal(name + '__scans')}, nullstr='\x01\x02', "
         f"max_line_size={MAX_FIELD_BYTES * 2})"
     )
-    table.source = reader
+    # The same reader without ``nullstr`` (which costs time): an empty cell reads as NULL there.
+    table.source = reader.replace(", nullstr='\x01\x02'", "")
     table.row_sql = "rowid + 1"
     con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT row_number() OVER () AS __row, * FROM {reader}")
     return table
@@ -303,28 +321,45 @@ def physical_lines(con, table: TextTable, rows: list[int], row_count: int, embed
     return _scan_lines(table, set(rows))[0]
 
 
-def is_regular(table: TextTable, row_count: int, embedded_newlines: int) -> bool:
+def is_regular(table: TextTable, row_count: int, embedded_newlines: int = 0) -> bool:
     """True when every record of a CSV is one line: no blank lines, quoted newlines or rejected rows."""
     layout = table.layout()
-    if layout is None or table._rejected_lines or embedded_newlines:
+    if layout is None or table._rejected_lines:
         return False
     return layout.lines == row_count + table.header_lines
 
 
-def blank_lines(table: TextTable, row_count: int, embedded_newlines: int) -> list[int]:
+def extra_lines(table: TextTable, row_count: int) -> int:
+    """Lines beyond one per record (quoted newlines and blank lines), for a CSV read without rejects."""
+    layout = table.layout()
+    return max(layout.lines - row_count - table.header_lines, 0) if layout is not None else 0
+
+
+def blank_lines(table: TextTable, row_count: int, embedded_newlines: int = 0) -> list[int]:
     """Line numbers of the empty lines of a CSV (DuckDB skips them; Frictionless reports them)."""
     layout = table.layout()
     if layout is None or table.is_parquet or table._multiline is False:
         return []
     if table._blank_lines is None:
-        expected = row_count + table.header_lines + embedded_newlines
-        table._blank_lines = _scan_lines(table, set(), blanks=True)[1] if layout.lines > expected else []
+        # Only a file with more lines than records can hold empty lines; then look for "\n\n" first.
+        suspect = not is_regular(table, row_count) and has_empty_line(table.path)
+        table._blank_lines = _scan_lines(table, set(), blanks=True)[1] if suspect else []
     return table._blank_lines
 
 
 def _scan_lines(table: TextTable, wanted: set[int], blanks: bool = False) -> tuple[dict[int, int], list[int]]:
     """Slow path: walk the records with Python's csv module to find their lines, and the blank lines."""
     rejected = set(table._rejected_lines)
+    limit = csv.field_size_limit(2**31 - 1)  # only counting lines here: an over-size cell is reported elsewhere
+    try:
+        return _walk_lines(table, wanted, blanks, rejected)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _walk_lines(
+    table: TextTable, wanted: set[int], blanks: bool, rejected: set[int]
+) -> tuple[dict[int, int], list[int]]:
     result: dict[int, int] = {}
     found_blanks: list[int] = []
     with table.path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from hmipdata.errors import Group, Issue, Report, SchemaError
 from hmipdata.schema import ForeignKey, TableSchema, load_schema, parse_schema, read_mapping
-from hmipdata.sqlrules import ident
+from hmipdata.sqlrules import ident, literal
 
+MEMORY_LIMIT = "512MB"
 # Given the DuckDB connection while the checks run, e.g. to poll ``con.query_progress()``.
 Watcher = Callable[[object], AbstractContextManager]
 
@@ -74,14 +77,30 @@ def validate_file(
         report = Report()
         report.add(Issue("source-error", "file not found", path=label, hint="check the path"))
         return report
+    from functools import partial
+
+    from hmipdata.spreadsheet_input import is_spreadsheet, validate_spreadsheet
+
+    if is_spreadsheet(path):  # checked for macros, zip bombs and unsafe XML, then its first sheet as CSV
+        again = partial(validate_file, schema=schema, package=package, limit=limit, label=label, watch=watch)
+        return validate_spreadsheet(path, label, again)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # no progress noise on stderr unless watched
+    spill = tempfile.mkdtemp(prefix="hmipdata-")
+    # Bounded memory: past this DuckDB spills the checked table and key hashes to disk.
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'; SET temp_directory = {literal(spill)}")
     try:
         opener = open_parquet if path.suffix.lower() == ".parquet" else open_csv
         table = opener(con, path, label, "__text_main")
+        # DuckDB compresses tables in a database file (not in-memory temporary ones): the checked
+        # table of a 10M-row file stays small and memory bounded.
+        con.execute(f"ATTACH {literal(str(Path(spill) / 'scratch.duckdb'))} AS scratch")
+        table.scratch = "scratch"
         with watch(con) if watch else nullcontext():
             report, _ = validate_text_table(con, table, schema, limit=limit, resolve=_package_resolver(con, package))
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     return report
 
 
