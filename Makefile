@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 build: $(STAMP)
 	$(BIN)/hmipdata build
+	$(BIN)/hmipdata site
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -25,4 +26,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check hmipdata tests benchmarks
 
 clean:
-	rm -rf build .build $(VENV)
+	rm -rf build .build $(VENV) node_modules

@@ -1,0 +1,117 @@
+"""Build the whole site into ``build/site``: data files, spreadsheets, pages, engine, sitemap.
+
+The site is written to a staging directory beside its destination and then
+swapped in, so ``build/site`` is always a complete site. Output depends only
+on the inputs (no clock, stable ids and order), so two builds are identical.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from hmipdata.site.anomalies import anomalies_page
+from hmipdata.site.context import SiteContext, load_context
+from hmipdata.site.dictionary import dictionary_page
+from hmipdata.site.files import place
+from hmipdata.site.html import Page, frame, link
+from hmipdata.site.metadata import robots, sitemap
+from hmipdata.site.ods import write_ods
+from hmipdata.site.pages import home_page, table_page_html, version_text
+from hmipdata.site.paths import DATABASE, DATAPACKAGE, WORKBOOK, download
+from hmipdata.site.releases import find_releases, releases_page
+from hmipdata.site.sqlpage import sql_page
+from hmipdata.site.wasm import Engine, install_engine
+from hmipdata.site.workbook import build_workbook
+from hmipdata.site.xlsx import write_xlsx
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    path: Path
+    pages: tuple[str, ...]
+    engine: Engine
+
+
+def write_downloads(ctx: SiteContext, out: Path) -> None:
+    """Every table as CSV, Parquet, XLSX and ODS; the database; the package; one workbook of every table."""
+    for name in (DATABASE, DATAPACKAGE):
+        place(ctx.build / name, out / name)
+    for resource in ctx.tables:
+        for suffix in ("csv", "parquet"):
+            place(ctx.build / download(resource, suffix), out / download(resource, suffix))
+        book = build_workbook(ctx, [resource], f"hmipdata: {resource.title}")
+        write_xlsx(book, out / download(resource, "xlsx"))
+        write_ods(book, out / download(resource, "ods"))
+    everything = build_workbook(ctx, ctx.tables, f"{ctx.project.meta.get('title', 'hmipdata')}: every table")
+    write_xlsx(everything, out / f"{WORKBOOK}.xlsx")
+    write_ods(everything, out / f"{WORKBOOK}.ods")
+
+
+def write_pages(ctx: SiteContext, out: Path, pages: list[Page]) -> list[str]:
+    for page in pages:
+        footer = f"{version_text(ctx)}. {link(page.path, 'releases.html', 'All releases')}."
+        canonical = ctx.base_url if page.path == "index.html" else ctx.url(page.path)
+        target = out / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(frame(page, canonical=canonical, version_line=footer), encoding="utf-8")
+    return [p.path for p in pages]
+
+
+def _swap(staging: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
+        os.rename(out, old / "site")
+    os.rename(staging, out)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(
+    root: Path = Path("."),
+    *,
+    build: Path | None = None,
+    out: Path | None = None,
+    base_url: str | None = None,
+    node_dir: Path | None = None,
+    install_npm: bool = True,
+) -> SiteResult:
+    """Render the site from the finished build in ``build`` (default ``root/build``) into ``out``
+    (default ``build/site``)."""
+    root = Path(root).resolve()
+    build = Path(build or root / "build").absolute()
+    out = Path(out or build / "site").absolute()
+    ctx = load_context(root, build, base_url)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
+    try:
+        write_downloads(ctx, staging)
+        place(ASSETS / "site.css", staging / "assets" / "site.css")
+        engine = install_engine(staging, Path(node_dir or root), install_npm)
+        releases = find_releases(build)
+        for release in releases:
+            for name in release.files:
+                place(release.path / name, staging / "releases" / release.version / name)
+        pages = [
+            home_page(ctx, staging),
+            *(table_page_html(ctx, staging, r) for r in ctx.tables),
+            dictionary_page(ctx),
+            anomalies_page(ctx),
+            releases_page(ctx, releases),
+            sql_page(ctx, engine),
+        ]
+        written = write_pages(ctx, staging, pages)
+        (staging / "sitemap.xml").write_text(sitemap(ctx, written), encoding="utf-8")
+        (staging / "robots.txt").write_text(robots(ctx), encoding="utf-8")
+        os.chmod(staging, 0o755)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return SiteResult(out, tuple(written), engine)

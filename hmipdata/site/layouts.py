@@ -1,0 +1,179 @@
+"""The source documents' own layouts, rebuilt from the tidy tables for reading.
+
+A layout is declared, not coded: which column gives the rows, which the
+column spanners and sub-columns, and the words to show for coded values.
+The tidy table stays the data; a layout is only another view of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hmipdata.schema import Resource
+from hmipdata.site.markers import marker_targets
+from hmipdata.site.tables import TableSpec, field_label, render
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Rows by ``stub``; one spanner per value of ``spanner``; under it one column per value of
+    ``across`` (showing ``values[0]``) or one column per value column."""
+
+    table: str
+    caption: str
+    stub: str
+    values: tuple[str, ...]
+    spanner: str | None = None
+    across: str | None = None
+    group: str | None = None
+    order_by: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+DATE_LABELS = {"2020-03-01": "1 March 2020", "2020-09-28": "28 September 2020"}
+
+LAYOUTS = (
+    Layout(
+        table="caseloads",
+        caption="Average caseload per officer, by grade, before the EDMs and at the start of the inspection",
+        stub="organisation_name_as_printed",
+        spanner="staff_grade",
+        across="snapshot_date",
+        values=("average_caseload",),
+        labels={
+            "probation_officer": "Probation officers (PO)",
+            "probation_services_officer": "Probation services officers (PSO)",
+            **DATE_LABELS,
+        },
+        note="As Annexe 2 prints it: one row per organisation, the two dates under each grade.",
+    ),
+    Layout(
+        table="criminogenic_needs",
+        caption="Criminogenic needs: cases with sufficient services delivered (cases identified as requiring the work)",
+        stub="need_area",
+        spanner="period",
+        values=("sufficient_services_pct", "identified_pct"),
+        labels={"pre_edm": "Pre-EDM sample", "recovery": "Recovery sample"},
+        note="As Table 1 prints it: one row per area of need, a column group per case sample.",
+    ),
+    Layout(
+        table="sfo_reviews",
+        caption="Serious Further Offence reviews by provider, offence and year",
+        stub="offence_type_as_printed",
+        across="year",
+        values=("review_count",),
+        group="provider",
+        order_by="offence_type",
+        labels={
+            "NPS": "a) National Probation Service",
+            "CRC": "b) Community Rehabilitation Companies",
+            "all": "Both providers",
+        },
+        note="As the slide prints it: a block per provider, one column per year.",
+    ),
+    Layout(
+        table="inspection_ratings",
+        caption="Overall inspection ratings of re-inspected CRCs, year 1 and year 2",
+        stub="rating_as_printed",
+        across="inspection_year_as_printed",
+        values=("crc_count",),
+        order_by="rating",
+        note="As the slide prints it: one row per rating, one column per inspection year.",
+    ),
+)
+
+
+def layout_for(table: str) -> Layout | None:
+    return next((lay for lay in LAYOUTS if lay.table == table), None)
+
+
+def _ordered(values, enum: list | None) -> list:
+    """Distinct non-blank values, in the schema's enum order where it has one."""
+    present = list(dict.fromkeys(v for v in values if v is not None and v == v))
+    if enum:
+        return [v for v in enum if v in present] + sorted((v for v in present if v not in enum), key=str)
+    return sorted(present, key=str)
+
+
+def _label(layout: Layout, value) -> str:
+    return layout.labels.get(str(value), str(value))
+
+
+def _rows(layout: Layout, resource: Resource, frame):
+    """One row per group and stub value, in enum (else sorted) order."""
+    enum = {f.name: f.constraints.get("enum") for f in resource.schema.fields}
+    keys = [c for c in (layout.group, layout.stub) if c]
+    order_col = layout.order_by or layout.stub
+    rows = frame[[*dict.fromkeys([*keys, order_col])]].drop_duplicates(subset=keys)
+    sort_cols = [c for c in (layout.group, order_col) if c]
+    ranks = {c: {v: i for i, v in enumerate(_ordered(frame[c], enum.get(c)))} for c in sort_cols}
+    rows = rows.sort_values(sort_cols, key=lambda col: col.map(ranks[col.name])).reset_index(drop=True)
+    return rows[keys].copy(), keys
+
+
+def _cells(layout: Layout, frame, wide, keys, spanner_value, across_value):
+    """The part of ``frame`` under one spanner and sub-column, aligned to the rows of ``wide``."""
+    part = frame
+    if layout.spanner:
+        part = part[part[layout.spanner] == spanner_value]
+    if layout.across:
+        part = part[part[layout.across] == across_value]
+    merged = wide[keys].merge(part, on=keys, how="left", validate="one_to_one")
+    return merged
+
+
+def pivot(layout: Layout, resource: Resource, frame):
+    """The wide frame and the TableSpec that renders it."""
+    schema = resource.schema
+    enum = {f.name: f.constraints.get("enum") for f in schema.fields}
+    fields = {f.name: f for f in schema.fields}
+    wide, keys = _rows(layout, resource, frame)
+    marker_of = {t: m for m, targets in marker_targets(schema).items() for t in targets}
+    spec = {"formats": {}, "labels": {}, "markers": {}}
+    spanners = []
+    spanner_values = _ordered(frame[layout.spanner], enum.get(layout.spanner)) if layout.spanner else [None]
+    across_values = _ordered(frame[layout.across], enum.get(layout.across)) if layout.across else [None]
+    values = layout.values[:1] if layout.across else layout.values
+    for s_i, s_value in enumerate(spanner_values):
+        columns = []
+        for a_i, a_value in enumerate(across_values):
+            merged = _cells(layout, frame, wide, keys, s_value, a_value)
+            for v_i, value in enumerate(values):
+                name = f"c{s_i}_{a_i}_{v_i}"
+                wide[name] = merged[value].to_numpy()
+                spec["formats"][name] = fields[value]
+                spec["labels"][name] = _label(layout, a_value) if layout.across else field_label(fields[value])
+                if value in marker_of:
+                    spec["markers"][name] = marker_cells_of(merged, value, marker_of[value])
+                columns.append(name)
+        if layout.spanner:
+            spanners.append((f"{resource.name}-{s_i}", _label(layout, s_value), tuple(columns)))
+    if layout.group:
+        wide[layout.group] = wide[layout.group].map(lambda v: _label(layout, v))
+    return wide, TableSpec(
+        table_id=f"layout-{resource.name.replace('_', '-')}",
+        caption=layout.caption,
+        stub=layout.stub,
+        stub_label=fields[layout.stub].title or layout.stub,
+        group=layout.group,
+        spanners=tuple(spanners),
+        **spec,
+    )
+
+
+def marker_cells_of(merged, value: str, marker: str) -> dict[int, str]:
+    return {
+        i: m
+        for i, (v, m) in enumerate(zip(merged[value], merged[marker], strict=True))
+        if (v is None or v != v) and isinstance(m, str)
+    }
+
+
+def layout_table(resource: Resource, frame) -> str | None:
+    """great-tables HTML of the table in its source layout, or None if it has none."""
+    layout = layout_for(resource.name)
+    if layout is None:
+        return None
+    wide, spec = pivot(layout, resource, frame)
+    return render(wide, spec)

@@ -1,0 +1,157 @@
+"""Spreadsheet content laid out per the GSS conventions, independent of the file format.
+
+A workbook is a cover sheet (title, source, release date, contact, licence),
+a contents sheet, a notes sheet, then one table per sheet: a title row
+naming its notes (``[note 1]``), a source row, the header row and the data,
+with no blank rows or columns inside the table. A blank value that a marker
+explains holds its GSS shorthand as text; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from hmipdata.schema import Resource
+from hmipdata.site.markers import SHORTHAND, is_marker, marker_cells
+from hmipdata.site.tables import field_label
+
+LICENCE = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]
+    header_row: int | None = None  # 0-based index of the table's header row
+    widths: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Workbook:
+    title: str
+    sheets: list[Sheet]
+    date: str | None  # release date (ISO), used for file metadata
+
+
+def _source_text(sources: dict[str, dict[str, str]], ids) -> str:
+    """'Publisher (date), Title' for each source id."""
+    parts = []
+    for sid in ids:
+        s = sources.get(sid)
+        if s:
+            parts.append(f"{s.get('publisher') or 'Unknown publisher'} ({s.get('publication_date')}), {s.get('title')}")
+        else:
+            parts.append(sid)
+    return "; ".join(parts) or "see the sources table"
+
+
+def _value(value, f) -> Any:
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN
+            return None
+    except TypeError:
+        return None  # pd.NA
+    if f.type in ("integer", "year"):
+        return int(value)
+    if f.type == "number":
+        return float(value)
+    if f.type == "boolean":
+        return bool(value)
+    if f.type == "date":
+        return dt.date.fromisoformat(str(value))
+    return str(value)
+
+
+def table_rows(resource: Resource, frame) -> list[list[Any]]:
+    """Header and data rows of a table, with shorthand in explained blank cells."""
+    fields = resource.schema.fields
+    markers = marker_cells(frame, resource.schema)
+    rows: list[list[Any]] = [[field_label(f) for f in fields]]
+    columns = [frame[f.name].tolist() for f in fields]
+    for pos in range(len(frame)):
+        row = []
+        for f, column in zip(fields, columns, strict=True):
+            value = _value(column[pos], f)
+            if value is None and pos in markers.get(f.name, {}):
+                value = markers[f.name][pos]
+            row.append(value)
+        rows.append(row)
+    return rows
+
+
+def _notes(resources: list[Resource]) -> tuple[list[list[Any]], dict[str, list[int]]]:
+    rows: list[list[Any]] = [["Note number", "Note text", "Table"]]
+    refs: dict[str, list[int]] = {}
+    number = 0
+    for r in resources:
+        for note in r.notes:
+            number += 1
+            rows.append([f"note {number}", note.replace("`", ""), r.name])
+            refs.setdefault(r.name, []).append(number)
+    shorthand = [r for r in resources if any(is_marker(f.name) for f in r.schema.fields)]
+    if shorthand:
+        number += 1
+        text = "Shorthand in value cells: " + "; ".join(f"{k} = {v}" for k, v in SHORTHAND.items()) + "."
+        rows.append([f"note {number}", text, ", ".join(r.name for r in shorthand)])
+        for r in shorthand:
+            refs.setdefault(r.name, []).append(number)
+    return rows, refs
+
+
+def build_workbook(ctx, resources: list[Resource], title: str) -> Workbook:
+    """Cover, contents, notes and one sheet per table."""
+    sources = ctx.sources()
+    date = ctx.release_date
+    notes, refs = _notes(resources)
+    used_sources = list(dict.fromkeys(s for r in resources for s in r.sources))
+    cover = [
+        [title],
+        ["This workbook is part of hmipdata, HM Inspectorate of Probation figures re-published as open data."],
+        ["Source", _source_text(sources, used_sources)],
+        ["Version", ctx.version],
+        ["Release date", date or "Not yet released"],
+        ["Contact", str(ctx.project.meta.get("homepage", ""))],
+        ["Web page", ctx.base_url],
+        ["Licence", f"{LICENCE}: {LICENCE_URL}"],
+        ["Copyright", "Crown copyright, HM Inspectorate of Probation (source documents)"],
+        ["Notes", "Notes are listed on the Notes sheet and referred to in table titles as [note N]."],
+    ]
+    contents = [
+        ["Contents"],
+        ["Sheet name", "Table", "Rows", "Description"],
+        ["Notes", "Notes and shorthand", len(notes) - 1, "Notes referred to in the tables' titles"],
+    ]
+    sheets_tables = []
+    for r in resources:
+        frame = ctx.frames[r.name]
+        refs_text = "".join(f" [note {n}]" for n in refs.get(r.name, []))
+        rows = [
+            [f"{r.title}{refs_text}"],
+            [f"Source: {_source_text(sources, r.sources)}. This worksheet contains one table with {len(frame)} rows."],
+            *table_rows(r, frame),
+        ]
+        sheets_tables.append(Sheet(r.name, rows, header_row=2, widths=_widths(rows[2:])))
+        contents.append([r.name, r.title, len(frame), r.description])
+    return Workbook(
+        title,
+        [
+            Sheet("Cover", cover, widths=[16, 100]),
+            Sheet("Contents", contents, header_row=1, widths=[32, 60, 8, 100]),
+            Sheet("Notes", [["Notes"], *notes], header_row=1, widths=[12, 100, 30]),
+            *sheets_tables,
+        ],
+        date,
+    )
+
+
+def _widths(rows: list[list[Any]]) -> list[int]:
+    widths = []
+    for i in range(len(rows[0])):
+        longest = max(len(str(row[i])) if row[i] is not None else 0 for row in rows)
+        widths.append(max(8, min(60, longest + 2)))
+    return widths

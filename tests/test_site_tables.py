@@ -1,0 +1,116 @@
+"""great-tables output: display hints, shorthand, source layouts, and a stored snapshot of the HTML.
+
+Snapshots live in tests/snapshots/; after an intended change to the table
+output, refresh them with ``HMIPDATA_UPDATE_SNAPSHOTS=1 pytest tests/test_site_tables.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from hmipdata.project import load_project
+from hmipdata.site.context import read_table
+from hmipdata.site.layouts import layout_table
+from hmipdata.site.tables import full_table
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+PROJECT = load_project(ROOT)
+
+CASELOADS = """organisation_id,staff_grade,snapshot_date,average_caseload,average_caseload_as_printed,marker,organisation_name_as_printed,source_id,source_location
+crc-a,probation_officer,2020-03-01,43.0,43,,Alpha CRC,src,Annexe 2: Caseloads
+crc-a,probation_officer,2020-09-28,35.5,35.5,,Alpha CRC,src,Annexe 2: Caseloads
+crc-a,probation_services_officer,2020-03-01,38.0,38,,Alpha CRC,src,Annexe 2: Caseloads
+crc-a,probation_services_officer,2020-09-28,,,[x],Alpha CRC,src,Annexe 2: Caseloads
+nps-b,probation_officer,2020-03-01,1234.56,1234.56,,NPS Beta <b>,src,Annexe 2: Caseloads
+nps-b,probation_officer,2020-09-28,32.1,32.1,,NPS Beta <b>,src,Annexe 2: Caseloads
+nps-b,probation_services_officer,2020-03-01,25.9,25.9,,NPS Beta <b>,src,Annexe 2: Caseloads
+nps-b,probation_services_officer,2020-09-28,23.0,23,,NPS Beta <b>,src,Annexe 2: Caseloads
+"""
+NEEDS = """need_area,period,sufficient_services_pct,identified_pct,cell_as_printed,sample_case_count,source_id,source_location
+Accommodation,pre_edm,54.0,32.0,54% (32%),81,src,Table 1
+Accommodation,recovery,86.0,44.0,86% (44%),79,src,Table 1
+ETE,pre_edm,41.0,21.0,41% (21%),81,src,Table 1
+ETE,recovery,62.0,18.0,62% (18%),79,src,Table 1
+"""
+
+
+def frame(tmp_path: Path, name: str, text: str):
+    path = tmp_path / f"{name}.csv"
+    path.write_text(text, encoding="utf-8")
+    return read_table(path, PROJECT.resource(name).schema)
+
+
+def cells(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td [^>]*>(.*?)</td>", html, re.S)]
+
+
+def matches_snapshot(name: str, html: str) -> None:
+    path = SNAPSHOTS / name
+    if os.environ.get("HMIPDATA_UPDATE_SNAPSHOTS") or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        if not os.environ.get("HMIPDATA_UPDATE_SNAPSHOTS"):
+            pytest.fail(f"snapshot {path} was missing and has been written; review it and run again")
+    assert html == path.read_text(encoding="utf-8"), f"{name} differs from its snapshot (see the module docstring)"
+
+
+def test_caseloads_layout_matches_snapshot(tmp_path):
+    html = layout_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
+    matches_snapshot("caseloads-layout.html", html)
+
+
+def test_criminogenic_needs_table_matches_snapshot(tmp_path):
+    html = full_table(PROJECT.resource("criminogenic_needs"), frame(tmp_path, "criminogenic_needs", NEEDS))
+    matches_snapshot("criminogenic-needs-table.html", html)
+
+
+def test_caseloads_layout_puts_dates_under_each_grade(tmp_path):
+    html = layout_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert head.index("Probation officers (PO)") < head.index("Probation services officers (PSO)")
+    assert head.count("1 March 2020") == 2 and head.count("28 September 2020") == 2
+    assert 'scope="colgroup"' in head
+
+
+def test_criminogenic_needs_layout_groups_columns_by_period(tmp_path):
+    html = layout_table(PROJECT.resource("criminogenic_needs"), frame(tmp_path, "criminogenic_needs", NEEDS))
+    assert "Pre-EDM sample" in html and "Recovery sample" in html
+    assert cells(html)[:4] == ["54%", "32%", "86%", "44%"]
+
+
+def test_numbers_follow_the_display_hints(tmp_path):
+    html = full_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
+    values = cells(html)
+    assert "43.00" in values and "35.50" in values  # decimals: 2
+    assert "1,234.56" not in values and "1234.56" in values  # no thousands hint
+
+
+def test_thousands_hint_groups_digits(tmp_path):
+    text = (
+        "year,provider,provider_as_printed,offence_type,offence_type_as_printed,review_count,is_total,source_id,source_location\n"
+        "2015,all,,total,Total reviews received,12345,true,src,slide\n"
+    )
+    html = full_table(PROJECT.resource("sfo_reviews"), frame(tmp_path, "sfo_reviews", text))
+    assert "12,345" in cells(html) and "2015" in cells(html)  # years are never grouped
+
+
+def test_a_blank_value_shows_its_shorthand(tmp_path):
+    html = layout_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
+    assert "[x]" in cells(html)
+
+
+def test_tables_have_a_caption_and_a_labelled_scrolling_region(tmp_path):
+    html = full_table(PROJECT.resource("criminogenic_needs"), frame(tmp_path, "criminogenic_needs", NEEDS))
+    assert re.search(r'<table class="gt_table"[^>]*>\n<caption>', html)
+    assert 'role="region" aria-label="' in html and 'tabindex="0"' in html
+
+
+def test_cell_text_is_escaped(tmp_path):
+    html = layout_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
+    assert "NPS Beta &lt;b&gt;" in html and "NPS Beta <b>" not in html
