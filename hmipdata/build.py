@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from hmipdata.errors import HmipdataError, InvalidData, Issue, Report
+from hmipdata.errors import HmipdataError, InvalidData, Report
 from hmipdata.project import Project, load_project
 
 STAMP = ".inputs-sha256"
@@ -39,11 +39,8 @@ def inputs_digest(root: Path) -> str:
     """Content hash of everything a build reads."""
     digest = hashlib.sha256()
     package_dir = Path(__file__).parent
-    files = [
-        *sorted((root / "schemas").rglob("*")),
-        *sorted((root / "raw").rglob("*")),
-        *sorted(package_dir.rglob("*.py")),
-    ]
+    code = [p for p in sorted(package_dir.rglob("*.py")) if "site" not in p.relative_to(package_dir).parts]
+    files = [*sorted((root / "schemas").rglob("*")), *sorted((root / "raw").rglob("*")), *code]
     for path in files:
         if path.is_file():
             digest.update(
@@ -57,13 +54,18 @@ def inputs_digest(root: Path) -> str:
 
 @contextmanager
 def build_lock(root: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock so two builds never write at once."""
+    """Hold an exclusive lock so two builds never write at once (a second build waits, and says so)."""
+    import sys
+
     (root / ".build").mkdir(exist_ok=True)
     with open(root / ".build" / "lock", "w") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked("another hmipdata build is running here; wait for it to finish") from None
+            if not wait:
+                raise BuildLocked("another hmipdata build is running here; wait for it to finish") from None
+            print(f"waiting for another hmipdata build in {root} to finish", file=sys.stderr)
+            fcntl.flock(fh, fcntl.LOCK_EX)
         yield
 
 
@@ -73,10 +75,12 @@ def validate_project(project: Project, limit: int = 5):
 
     from hmipdata.checks import run_checks
     from hmipdata.load import load_project_tables
+    from hmipdata.placeholders import unfilled
     from hmipdata.semver import check_version
 
     con = duckdb.connect()
     report = check_version(project)
+    report.extend(unfilled(project.root))
     report.extend(load_project_tables(con, project, limit=limit))
     if report.valid:
         report.extend(run_checks(con, project))
@@ -103,38 +107,39 @@ def _collect_garbage(root: Path, keep: Path) -> None:
     for path in (root / ".build").iterdir():
         if path.is_dir() and path.resolve() != keep.resolve() and path.name.startswith(("out-", "legacy-")):
             shutil.rmtree(path, ignore_errors=True)
+        elif path.is_symlink() and path.name.startswith("link-"):
+            path.unlink(missing_ok=True)
 
 
 def build(root: Path = Path("."), *, force: bool = False, limit: int = 5) -> BuildResult:
     """Validate, then write the database and data package to ``root/build``."""
     root = Path(root).resolve()
     with build_lock(root):
-        digest = inputs_digest(root)
-        current = root / "build"
-        if not force and (current / STAMP).is_file() and (current / STAMP).read_text().strip() == digest:
-            return BuildResult(current, True, Report())
-        project = load_project(root)
-        con, report = validate_project(project, limit)
-        if not report.valid:
-            raise InvalidData(report)
-        staging = Path(tempfile.mkdtemp(prefix="out-", dir=root / ".build"))
-        staging.chmod(0o755)
-        try:
-            from hmipdata.outputs import write_outputs
-
-            write_outputs(con, project, staging)
-            (root / ".build" / "releases").mkdir(exist_ok=True)
-            (staging / "releases").symlink_to("../releases")
-            (staging / STAMP).write_text(digest + "\n")
-            _switch(root, staging)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _collect_garbage(root, staging)
-        return BuildResult(current, False, report)
+        return build_locked(root, force=force, limit=limit)
 
 
-def problems_as_report(message: str, path: str = "") -> Report:
-    report = Report()
-    report.add(Issue("schema-error", message, path=path))
-    return report
+def build_locked(root: Path, *, force: bool = False, limit: int = 5) -> BuildResult:
+    """The build itself; the caller holds :func:`build_lock`."""
+    digest = inputs_digest(root)
+    current = root / "build"
+    if not force and (current / STAMP).is_file() and (current / STAMP).read_text().strip() == digest:
+        return BuildResult(current, True, Report())
+    project = load_project(root)
+    con, report = validate_project(project, limit)
+    if not report.valid:
+        raise InvalidData(report)
+    staging = Path(tempfile.mkdtemp(prefix="out-", dir=root / ".build"))
+    staging.chmod(0o755)
+    try:
+        from hmipdata.outputs import write_outputs
+
+        write_outputs(con, project, staging)
+        (root / ".build" / "releases").mkdir(exist_ok=True)
+        (staging / "releases").symlink_to("../releases")
+        (staging / STAMP).write_text(digest + "\n")
+        _switch(root, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _collect_garbage(root, staging)
+    return BuildResult(current, False, report)

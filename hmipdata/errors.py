@@ -62,6 +62,9 @@ CATALOGUE: dict[str, Kind] = {
         "reconciliation check failed",
         "compare with the source; if the source itself is inconsistent, record it in the anomalies register",
     ),
+    "invisible-space": Kind(
+        "a cell contains a non-breaking space", "replace it with an ordinary space unless the source prints it"
+    ),
     "known-anomaly": Kind("known source anomaly", "recorded in the anomalies register; nothing to do"),
     "schema-error": Kind("the schema is invalid", "correct the schema file"),
     "unfilled": Kind("a placeholder is still to be filled in", "replace the TODO text in the schema"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hmipdata.engine import Stats, check_foreign_keys, typed_select, validate_text_table
-from hmipdata.errors import Issue, Report
+from hmipdata.errors import Group, Issue, Report
 from hmipdata.project import Project
 from hmipdata.schema import ForeignKey, Resource
 from hmipdata.sqlrules import ident
@@ -46,6 +46,7 @@ def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     report, stats = validate_text_table(con, table, resource.schema, limit=limit)
     if not table.readable or len(table.header) != len(resource.schema.fields):
         return report
+    report.extend(_invisible_spaces(con, table, resource, stats, limit))
     typed = typed_select(table, resource.schema).replace(
         "SELECT __row AS _row", f"SELECT {_line_sql(con, table, stats)} AS _line", 1
     )
@@ -57,6 +58,39 @@ def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     )
     resolve = _resolver(con, project, resource.name)
     report.extend(check_foreign_keys(con, table, resource.schema, resolve, limit, stats))
+    return report
+
+
+def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, limit: int) -> Report:
+    """Warn about non-breaking spaces: they look like spaces but break matching and joins."""
+    report = Report()
+    names = resource.schema.field_names
+    aggs = [
+        f"count_if(contains(c{i}, chr(160))), min(__row, {limit}) FILTER (WHERE contains(c{i}, chr(160)))"
+        for i in range(min(len(names), len(table.header)))
+    ]
+    if not aggs:
+        return report
+    found = con.execute(f"SELECT {', '.join(aggs)} FROM {ident(table.name)}").fetchall()[0]
+    for i in range(len(aggs)):
+        count, rows = found[2 * i], found[2 * i + 1]
+        if not count:
+            continue
+        lines = physical_lines(con, table, list(rows), stats.rows, stats.embedded_newlines)
+        issues = [
+            Issue(
+                "invisible-space",
+                f"{names[i]} contains a non-breaking space",
+                path=table.label,
+                row=lines.get(r, r),
+                column=names[i],
+                column_number=i + 1,
+                severity="warning",
+                hint="replace it with an ordinary space unless the source prints it",
+            )
+            for r in rows
+        ]
+        report.add_group(Group(table.label, "invisible-space", names[i], "non-breaking space", int(count), issues))
     return report
 
 

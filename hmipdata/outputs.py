@@ -19,10 +19,24 @@ def _order_by(resource: Resource) -> str:
     return ", ".join(ident(k) for k in keys)
 
 
-def published_select(resource: Resource, source: str = "") -> str:
-    """The published columns of a loaded table, in a fixed row order."""
-    cols = ", ".join(ident(f) for f in resource.schema.field_names)
-    return f"SELECT {cols} FROM {source}{ident(resource.name)} ORDER BY {_order_by(resource)}"
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def published_select(resource: Resource, source: str = "", spreadsheet_safe: bool = False) -> str:
+    """The published columns of a loaded table, in a fixed row order.
+
+    With ``spreadsheet_safe``, a text cell starting like a formula (=, +, -, @,
+    tab, CR) gets a leading apostrophe so spreadsheets show it as text; numbers
+    are untouched.
+    """
+    cols = []
+    for f in resource.schema.fields:
+        col = ident(f.name)
+        if spreadsheet_safe and f.type in ("string", "any"):
+            quote = literal("'")
+            col = f"CASE WHEN regexp_matches({col}, {literal(FORMULA_START)}) THEN {quote} || {col} ELSE {col} END AS {col}"
+        cols.append(col)
+    return f"SELECT {', '.join(cols)} FROM {source}{ident(resource.name)} ORDER BY {_order_by(resource)}"
 
 
 def write_database(con, project: Project, path: Path) -> None:
@@ -48,9 +62,10 @@ def write_files(con, project: Project, out: Path) -> None:
     (out / "data").mkdir(parents=True, exist_ok=True)
     for resource in project.published:
         query = published_select(resource)
+        csv_query = published_select(resource, spreadsheet_safe=True)
         csv_path, parquet_path = out / data_file(resource, "csv"), out / data_file(resource, "parquet")
         con.execute(
-            f"COPY ({query}) TO {literal(str(csv_path))} (FORMAT csv, HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')"
+            f"COPY ({csv_query}) TO {literal(str(csv_path))} (FORMAT csv, HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')"
         )
         con.execute(f"COPY ({query}) TO {literal(str(parquet_path))} (FORMAT parquet, COMPRESSION zstd)")
 

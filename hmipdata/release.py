@@ -119,7 +119,7 @@ def _record_dir(root: Path, version: str) -> Path:
 
 def release(root: Path = Path(".")) -> ReleaseResult:
     """Build the current version's release, or confirm an existing one is unchanged."""
-    from hmipdata.build import build
+    from hmipdata.build import build_lock, build_locked
 
     root = Path(root).resolve()
     project = load_project(root)
@@ -130,7 +130,12 @@ def release(root: Path = Path(".")) -> ReleaseResult:
             f"CHANGELOG.md has no entry for version {version}: add a heading "
             f"'## [{version}] - YYYY-MM-DD' saying what changed and why"
         )
-    build(root)
+    with build_lock(root):
+        build_locked(root)
+        return _release_locked(root, project, version, entry)
+
+
+def _release_locked(root: Path, project: Project, version: str, entry: Entry) -> ReleaseResult:
     releases = root / "build" / "releases"
     target = releases / version
     staging = Path(tempfile.mkdtemp(prefix=f"release-{version}-", dir=root / ".build"))

@@ -51,3 +51,19 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"source documents not found at {SEEDS} (../shared/seeds beside the repository)")
     return SEEDS
+
+
+def set_version(root: Path, kind: str) -> str:
+    """Raise the package version of the project at ``root`` by a ``kind`` step; returns it."""
+    import re
+
+    from hmipdata.project import load_project
+    from hmipdata.semver import latest_release, next_version, parse_version
+
+    current = load_project(root).version
+    latest = latest_release(root)
+    base = max(current, latest[0], key=parse_version) if latest else current
+    new = next_version(base, kind)
+    package = root / "schemas/package.yaml"
+    package.write_text(re.sub(r"^version: .*$", f"version: {new}", package.read_text(), flags=re.M))
+    return new

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
 
 from hmipdata.diff import diff_directories
 from hmipdata.release import ReleaseRefused, release
-from tests.conftest import copy_project, hmipdata
+from hmipdata.semver import latest_release, next_version
+from tests.conftest import copy_project, hmipdata, set_version
 
 
 def _without_database(text: str) -> str:
@@ -51,9 +53,8 @@ def test_changed_data_under_a_released_version_is_refused(project_copy):
 
 
 def test_release_without_changelog_entry_is_refused(project_copy):
-    package = project_copy / "schemas/package.yaml"
-    package.write_text(package.read_text().replace("version: 1.0.0", "version: 1.0.1"))
-    with pytest.raises(ReleaseRefused, match=r"CHANGELOG.md has no entry for version 1.0.1"):
+    version = set_version(project_copy, "patch")
+    with pytest.raises(ReleaseRefused, match=rf"CHANGELOG.md has no entry for version {re.escape(version)}"):
         release(project_copy)
 
 
@@ -63,11 +64,12 @@ def test_removed_column_without_major_bump_fails_validation(project_copy):
     start = text.index("    - name: marker")
     end = text.index("    - name: organisation_name_as_printed")
     schema.write_text(text[:start] + text[end:])
+    released = latest_release(project_copy)[0]
     result = hmipdata("--root", str(project_copy), "validate")
     assert result.returncode == 1
-    assert "column caseloads.marker removed since release 1.0.0: requires a major version (2.0.0)" in result.stdout
-    package = project_copy / "schemas/package.yaml"
-    package.write_text(package.read_text().replace("version: 1.0.0", "version: 2.0.0"))
+    expected = f"column caseloads.marker removed since release {released}: requires a major version ({next_version(released, 'major')})"
+    assert expected in result.stdout
+    set_version(project_copy, "major")
     assert hmipdata("--root", str(project_copy), "validate").returncode == 0
 
 
@@ -96,8 +98,7 @@ def test_diff_lists_exactly_the_changes_made(tmp_path):
             "    - name: note\n      type: string\n      title: Note\n      description: A note.\n  primaryKey: [source_id]",
         )
     )
-    package = new_root / "schemas/package.yaml"
-    package.write_text(package.read_text().replace("version: 1.0.0", "version: 1.1.0"))
+    set_version(new_root, "minor")
     build(new_root)
     diff = diff_directories(old_root / "build", new_root / "build")
     assert [c.text for c in diff.schema] == ["column sources.note added"]
