@@ -65,7 +65,33 @@ class SiteContext:
 
 
 def read_table(path: Path, schema: TableSchema):
-    """A published CSV as a pandas frame typed by its schema (blank = missing)."""
+    """A published table as a pandas frame typed by its schema (blank = missing).
+
+    Read from the Parquet copy beside ``path``: it keeps the raw text, where the
+    CSV prefixes formula-like text with an apostrophe for spreadsheet safety.
+    """
+    import pandas as pd
+
+    if not path.with_suffix(".parquet").is_file():
+        return _read_csv_table(path, schema)
+    frame = pd.read_parquet(path.with_suffix(".parquet"))
+    for f in schema.fields:
+        if f.name not in frame.columns:
+            continue
+        column = frame[f.name]
+        if f.type in INTEGER_TYPES:
+            frame[f.name] = column.astype("Int64")
+        elif f.type == "number":
+            frame[f.name] = column.astype("float64")
+        elif f.type == "boolean":
+            frame[f.name] = column.astype("boolean")
+        else:
+            frame[f.name] = column.astype(object).map(lambda v: None if pd.isna(v) else _text(v)).astype(object)
+    return frame
+
+
+def _read_csv_table(path: Path, schema: TableSchema):
+    """A CSV (e.g. a test fixture) as a pandas frame typed by its schema."""
     import pandas as pd
 
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
@@ -83,6 +109,10 @@ def read_table(path: Path, schema: TableSchema):
         else:
             frame[f.name] = column.astype(object)
     return frame
+
+
+def _text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def pages_url(homepage: str) -> str:
