@@ -142,8 +142,36 @@ def run_checks(con, project: Project) -> Report:
     return report
 
 
+def printed_outcome(con, resource: Resource) -> Outcome | None:
+    """Built-in check: each figure equals the number its printed text denotes (e.g. value vs value_text)."""
+    from hmipdata.printed import denoted, printed_pairs
+
+    numeric = {f.name for f in resource.schema.fields if f.type in ("integer", "number")}
+    pairs = printed_pairs(resource.schema.field_names, numeric)
+    if not pairs:
+        return None
+    unit = "unit" if "unit" in resource.schema.field_names else "NULL"
+    key = _key_sql(resource, list(resource.schema.primary_key))
+    failures = []
+    for number, text in pairs:
+        rows = con.execute(
+            f"SELECT _line, {key}, {ident(number)}, {ident(text)}, coalesce(CAST({unit} AS VARCHAR), '') "
+            f"FROM {ident(resource.name)} WHERE {ident(number)} IS NOT NULL AND {ident(text)} IS NOT NULL ORDER BY _line"
+        ).fetchall()
+        for line, row_key, value, printed, unit_value in rows:
+            read = denoted(printed, unit_value or ("percent" if "pct" in number else ""))
+            unreadable = read is None and text.endswith("_text")  # *_as_printed may be a label ("YEAR 1")
+            if unreadable or (read is not None and abs(read - float(value)) > 1e-9):
+                failures.append((line, row_key, f"{number} {value:g} differs from {text} {printed!r}"))
+    check_id = f"{resource.name.replace('_', '-')}-printed-figures"
+    return Outcome(check_id, resource.name, "Each figure equals its text as printed", failures, pairs[0][0])
+
+
 def all_outcomes(con, project: Project):
-    """Yield (outcome, resource) for every declared check."""
+    """Yield (outcome, resource) for every declared check, and the built-in printed-figure check."""
     for resource in project.resources:
         for check in resource.checks:
             yield run_check(con, resource, check), resource
+        outcome = printed_outcome(con, resource)
+        if outcome is not None:
+            yield outcome, resource

@@ -60,3 +60,15 @@ def test_removing_a_known_anomaly_turns_it_into_a_failure(project_copy):
     result = hmipdata("--root", str(project_copy), "check")
     assert result.returncode == 1
     assert "FAIL" in result.stdout and "tracker-week-start" in result.stdout
+
+
+def test_changed_quoted_figure_fails_against_its_printed_text(project_copy):
+    tracker = "raw/tracker/tracker.csv"
+    header = _header(project_copy, tracker)
+    line = _replace_in_row(project_copy, tracker, ["T007,"], header.index("value"), "82")
+    result = hmipdata("--root", str(project_copy), "check")
+    assert result.returncode == 1
+    assert (
+        f"{tracker}:{line}:value: [check-failed] check tracker-printed-figures: value 82 differs from value_text '81'"
+        in result.stdout
+    )
