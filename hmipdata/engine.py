@@ -1,12 +1,12 @@
 """Validate a table's cells and keys against a Table Schema inside DuckDB.
 
 One parallel scan of the file evaluates every cell rule and stores, per row,
-the rules' flags packed in bit masks, the typed key values, and the cells of
-rows where something failed, in a narrow table (``<name>__checked``; DuckDB
-keeps insertion order, so ``rowid`` numbers the records). Counts, first
-examples, keys and foreign keys are then aggregates over that table. Nothing
-reaches Python but counts and examples, so files of any size stream through
-in bounded memory (docs/scaling.md).
+the rules' flags packed in bit masks and the typed key values in a narrow
+table (``<name>__checked``; DuckDB keeps insertion order, so ``rowid``
+numbers the records). Counts, first examples, keys and foreign keys are then
+aggregates over that table; the examples' cells are read back from the file.
+Nothing reaches Python but counts and examples, so files of any size stream
+through in bounded memory (docs/scaling.md).
 
 Semantics follow frictionless-py v5 (see docs/scaling.md for the few
 deliberate differences): a cell that fails its type is not checked against
@@ -375,6 +375,8 @@ def check_keys(con, table: TextTable, schema: TableSchema, limit: int | None, st
         where = " AND ".join(f"{c} IS NOT NULL" for c in cols)
         if code == "primary-key" and len(cols) > 1:  # Frictionless compares partly blank keys too
             where = " OR ".join(f"{c} IS NOT NULL" for c in cols)
+        nans = [f"NOT coalesce(isnan({c}), false)" for k, c in zip(key, cols) if schema.field(k).type == "number"]
+        where = " AND ".join([f"({where})", *nans])  # NaN never equals NaN (in Python; DuckDB groups them)
         if (label, where) not in found_by_key:  # a unique field that is also the primary key: one query
             found_by_key[label, where] = _repeats(con, table, cols, where, limit)
         count, found = found_by_key[label, where]

@@ -209,16 +209,17 @@ def cell_rules(f: Field, v: str, p: str) -> list[Rule]:
     ok = f"{p} IS NOT NULL"
     if c.get("required"):
         rules.append(Rule(f.name, "constraint-error", "required", f"{v} IS NULL", "is required but blank"))
+    nan = f" OR isnan({p})" if f.type == "number" else ""
     if "enum" in c:
         options = ", ".join(_typed_literal(f, o) for o in c["enum"])
         shown = ", ".join(str(o) for o in c["enum"])
         rules.append(
-            # an option that does not read as the field's type matches nothing (as in Frictionless)
+            # an option that does not read as the field's type matches nothing, nor does NaN (as in Python)
             Rule(
                 f.name,
                 "constraint-error",
                 "enum",
-                f"{ok} AND NOT coalesce({p} IN ({options}), false)",
+                f"{ok} AND (NOT coalesce({p} IN ({options}), false){nan})",
                 f"is not one of: {shown}",
             )
         )
@@ -230,7 +231,6 @@ def cell_rules(f: Field, v: str, p: str) -> list[Rule]:
     ):
         if key in c:
             bound = _typed_literal(f, c[key])
-            nan = f" OR isnan({p})" if f.type == "number" else ""
             rules.append(
                 Rule(f.name, "constraint-error", key, f"{ok} AND ({p} {op} {bound}{nan})", f"is {words} {c[key]}")
             )

@@ -174,7 +174,7 @@ def test_reading_rules_match_frictionless(descriptor):
         [*descriptor.get("trueValues", []), descriptor.get("groupChar", "")]
     )
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
     @given(st.text(alphabet, max_size=14) | st.sampled_from(SAMPLES[descriptor["type"]]))
     def check(cell):
         assert _reads_ours(descriptor, cell) == _reads_frictionless(descriptor, cell), repr(cell)
@@ -249,7 +249,7 @@ def tables(draw):
     return schema, rows
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
 @given(tables())
 def test_random_tables_match_frictionless(tmp_path_factory, table):
     schema, rows = table
