@@ -15,9 +15,7 @@ from pathlib import Path
 FORMATS = ("text", "json", "github")
 
 
-def _print_report(report, fmt: str, output: str | None = None) -> None:
-    if output:
-        Path(output).write_text(report.render_json() + "\n", encoding="utf-8")
+def _print_report(report, fmt: str) -> None:
     if fmt == "json":
         print(report.render_json())
     elif fmt == "github":

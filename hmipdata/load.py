@@ -7,8 +7,6 @@ are checked in turn. Every problem goes into one report.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hmipdata.engine import Stats, check_foreign_keys, typed_select, validate_text_table
 from hmipdata.errors import Group, Issue, Report
 from hmipdata.project import Project
@@ -166,7 +164,3 @@ def load_project_tables(con, project: Project, limit: int = 5) -> Report:
         report.extend(load(con, project, resource, limit))
         report.extend(check_row_count(con, resource))
     return report
-
-
-def data_path(project: Project, resource: Resource) -> Path:
-    return project.root / str(resource.path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import decimal
 from pathlib import Path
 
@@ -14,8 +13,6 @@ def format_value(value: object) -> str:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, (datetime.date, decimal.Decimal)):
-        return str(value)
     return str(value)
 
 
