@@ -174,6 +174,8 @@ def _missing(col: str, missing: tuple[str, ...]) -> str:
 
 def _firsts(row: str, value: str | None, where: str, limit: int | None) -> str:
     """SQL aggregates: the first ``limit`` rows (and values) where ``where`` holds; all when limit is None."""
+    if limit == 0:  # counts only: no examples (DuckDB's min(x, n) needs n > 0)
+        return "NULL, NULL"
     if limit is None:
         rows = f"list({row} ORDER BY {row}) FILTER (WHERE {where})"
         values = f"list({value} ORDER BY {row}) FILTER (WHERE {where})" if value else "NULL"

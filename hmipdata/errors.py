@@ -149,6 +149,7 @@ class Group:
     rule: str | None
     count: int
     examples: list[Issue] = field(default_factory=list)
+    severity: str = "error"
 
 
 @dataclass
@@ -158,7 +159,7 @@ class Report:
     groups: list[Group] = field(default_factory=list)
 
     def add(self, issue: Issue) -> None:
-        self.add_group(Group(issue.path, issue.code, issue.column, issue.rule, 1, [issue]))
+        self.add_group(Group(issue.path, issue.code, issue.column, issue.rule, 1, [issue], issue.severity))
 
     def add_group(self, group: Group) -> None:
         if group.count:
@@ -176,11 +177,11 @@ class Report:
 
     @property
     def error_count(self) -> int:
-        return sum(g.count for g in self.groups if g.examples and g.examples[0].severity == "error")
+        return sum(g.count for g in self.groups if g.severity == "error")
 
     @property
     def warning_count(self) -> int:
-        return sum(g.count for g in self.groups if g.examples and g.examples[0].severity == "warning")
+        return sum(g.count for g in self.groups if g.severity == "warning")
 
     @property
     def valid(self) -> bool:
@@ -191,8 +192,11 @@ class Report:
         for group in self.groups:
             lines.extend(issue.line() for issue in group.examples)
             hidden = group.count - len(group.examples)
-            if hidden > 0:
-                where = f"{group.path}:{group.column}" if group.column else group.path
+            where = f"{group.path}:{group.column}" if group.column else group.path
+            if hidden > 0 and not group.examples:  # --limit-errors 0: counts only
+                noun = f"{group.severity}{'s' * (group.count != 1)}"
+                lines.append(f"{where}: [{group.code}] {group.rule or group.code}: {group.count:,} {noun}")
+            elif hidden > 0:
                 lines.append(f"{where}: … and {hidden:,} more [{group.code}] {group.rule or ''}".rstrip())
         return "\n".join(lines)
 
@@ -214,6 +218,7 @@ class Report:
                     "column": g.column,
                     "rule": g.rule,
                     "count": g.count,
+                    "severity": g.severity,
                     "examples": [asdict(i) for i in g.examples],
                 }
                 for g in self.groups

@@ -88,7 +88,9 @@ def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, l
             )
             for r in rows
         ]
-        report.add_group(Group(table.label, "invisible-space", names[i], "non-breaking space", int(count), issues))
+        report.add_group(
+            Group(table.label, "invisible-space", names[i], "non-breaking space", int(count), issues, "warning")
+        )
     return report
 
 

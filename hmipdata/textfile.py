@@ -294,7 +294,7 @@ def collect_rejects(con, table: TextTable, limit: int | None) -> None:
     for kind, items in by_code.items():
         code, message = REJECT_CODES.get(kind, ("source-error", kind.lower()))
         examples = []
-        for line, row in items[: limit or len(items)]:
+        for line, row in items if limit is None else items[:limit]:
             value = (row[4] or "").lstrip("\r\n")
             examples.append(Issue(code, message, path=table.label, row=line, value=value))
         table.report.add_group(Group(table.label, code, None, kind.lower(), len(items), examples))

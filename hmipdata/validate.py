@@ -106,7 +106,9 @@ def validate_file(
 
 def capped(report: Report, limit: int) -> Report:
     """The same report with at most ``limit`` examples per group (counts unchanged)."""
-    return Report([Group(g.path, g.code, g.column, g.rule, g.count, g.examples[:limit]) for g in report.groups])
+    return Report(
+        [Group(g.path, g.code, g.column, g.rule, g.count, g.examples[:limit], g.severity) for g in report.groups]
+    )
 
 
 def validate_project(root: Path, limit: int = 5) -> Report:
