@@ -152,11 +152,24 @@ def cmd_site(args) -> int:
     from hmipdata.site import build_site
 
     base_url = args.base_url or os.environ.get("HMIPDATA_SITE_URL") or None
+    _ensure_releases(Path(args.root))
     result = build_site(Path(args.root), base_url=base_url, install_npm=not args.no_npm)
     if not result.engine.available:
         print(f"warning: the SQL page has no engine: {result.engine.reason}", file=sys.stderr)
     print(f"site: {result.path} ({len(result.pages)} pages)", file=sys.stderr)
     return 0
+
+
+def _ensure_releases(root: Path) -> None:
+    """Every recorded version in build/releases/ (rebuilt from history if needed), so the site links them all."""
+    from hmipdata.build import build_lock
+    from hmipdata.history import HistoryError, ensure_releases
+
+    try:
+        with build_lock(root.resolve()):
+            ensure_releases(root)
+    except HistoryError as exc:
+        print(f"warning: the site will not hold every release: {exc}", file=sys.stderr)
 
 
 def cmd_new(args) -> int:
@@ -169,6 +182,17 @@ def cmd_new(args) -> int:
 
 class UsageProblem(Exception):
     """The arguments do not make sense together."""
+
+
+def _count(text: str) -> int:
+    """``--limit-errors N``: a whole number of examples, 0 for counts only."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0 (0 shows counts only)")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -185,7 +209,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--schema", help="Table Schema (JSON or YAML) to check FILE against")
     v.add_argument("--package", help="datapackage.json holding the resources FILE's foreign keys refer to")
     v.add_argument(
-        "--limit-errors", type=int, default=5, metavar="N", help="examples shown per rule and column (default 5)"
+        "--limit-errors",
+        type=_count,
+        default=5,
+        metavar="N",
+        help="examples shown per rule and column (default 5; 0 for counts only)",
     )
     v.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
     v.add_argument(
@@ -196,11 +224,11 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="validate, then write build/ (DuckDB, CSV, Parquet, datapackage.json)")
     b.add_argument("--force", action="store_true", help="rebuild even if no input changed")
-    b.add_argument("--limit-errors", type=int, default=5, metavar="N")
+    b.add_argument("--limit-errors", type=_count, default=5, metavar="N")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="run every reconciliation check and print pass / known anomaly / fail")
-    c.add_argument("--limit-errors", type=int, default=5, metavar="N")
+    c.add_argument("--limit-errors", type=_count, default=5, metavar="N")
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("release", help="build build/releases/<version>/ for the version in schemas/package.yaml")

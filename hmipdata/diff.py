@@ -135,6 +135,12 @@ def resolve(root: Path, spec: str) -> Path:
     release = root / "build" / "releases" / spec
     if (release / "datapackage.json").exists():
         return release
+    if (root / "releases" / spec / "CONTENTS.sha256").is_file():  # recorded: bring it back from history
+        from hmipdata.build import build_lock
+        from hmipdata.history import restore
+
+        with build_lock(Path(root).resolve()):
+            return restore(root, spec)
     raise UsageError(f"{spec!r} is neither a directory with a datapackage.json nor a release in build/releases/")
 
 

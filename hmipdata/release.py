@@ -5,14 +5,15 @@ notes and ``SHA256SUMS``. The repository keeps, per version, the schema
 snapshot and the content record (``releases/<version>/``), so a version can
 never be published twice with different content, even from a fresh clone.
 
-DuckDB files are never byte-identical across writes (DuckDB stores random
-identifiers), so the content record holds a digest of the database's
-content (DDL, comments and rows) in place of its bytes.
+A release is identified by its content, not by its writer's bytes: the
+content record (:mod:`hmipdata.content`) holds per-table digests of the
+Parquet files and the DuckDB database (schema and rows in primary-key
+order), and byte hashes of the rest, so re-releasing the same data with
+another library version is a no-op while a changed value is refused.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,11 +21,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from hmipdata.atomic import atomic_write_text
 from hmipdata.changelog import Entry, entry_for
+from hmipdata.content import changed_tables, content_record, sha256_file
 from hmipdata.errors import HmipdataError
 from hmipdata.outputs import DATABASE
 from hmipdata.project import Project, load_project
-from hmipdata.semver import snapshot
+from hmipdata.semver import parse_version, snapshot
 
 SUMS = "SHA256SUMS"
 CONTENTS = "CONTENTS.sha256"
@@ -42,49 +45,14 @@ class ReleaseResult:
     created: bool
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def database_digest(path: Path) -> str:
-    """Digest of a DuckDB file's content: tables, columns, comments, constraints and rows."""
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=True)
-    digest = hashlib.sha256()
-    meta = [
-        "SELECT table_name, comment, sql FROM duckdb_tables() ORDER BY table_name",
-        "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() ORDER BY table_name, column_index",
-    ]
-    for query in meta:
-        digest.update(repr(con.execute(query).fetchall()).encode())
-    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall():
-        rows = con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()
-        digest.update(table.encode() + repr(rows).encode())
-    con.close()
-    return digest.hexdigest()
-
-
-def _files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.is_file() and p.name not in (SUMS, CONTENTS))
-
-
 def write_sums(directory: Path) -> None:
-    """SHA256SUMS (every file, for `sha256sum -c`) and CONTENTS.sha256 (reproducible content record)."""
-    sums, contents = [], []
-    for path in _files(directory):
-        rel = path.relative_to(directory).as_posix()
-        sums.append(f"{sha256(path)}  {rel}")
-        if rel == DATABASE:
-            contents.append(f"{database_digest(path)}  {rel}#content")
-        else:
-            contents.append(f"{sha256(path)}  {rel}")
-    (directory / SUMS).write_text("\n".join(sums) + "\n", encoding="utf-8")
-    (directory / CONTENTS).write_text("\n".join(contents) + "\n", encoding="utf-8")
+    """SHA256SUMS (every file's bytes, for `sha256sum -c`) and CONTENTS.sha256 (the content record)."""
+    sums = [
+        f"{sha256_file(path)}  {path.relative_to(directory).as_posix()}"
+        for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.name not in (SUMS, CONTENTS))
+    ]
+    atomic_write_text(directory / SUMS, "\n".join(sums) + "\n")
+    atomic_write_text(directory / CONTENTS, content_record(directory, skip=(SUMS, CONTENTS)))
 
 
 def citation(project: Project, entry: Entry) -> str:
@@ -119,7 +87,7 @@ def _record_dir(root: Path, version: str) -> Path:
 
 def release(root: Path = Path(".")) -> ReleaseResult:
     """Build the current version's release, or confirm an existing one is unchanged."""
-    from hmipdata.build import build_lock, build_locked
+    from hmipdata.build import build_lock
 
     root = Path(root).resolve()
     project = load_project(root)
@@ -131,8 +99,23 @@ def release(root: Path = Path(".")) -> ReleaseResult:
             f"'## [{version}] - YYYY-MM-DD' saying what changed and why"
         )
     with build_lock(root):
-        build_locked(root)
-        return _release_locked(root, project, version, entry)
+        return release_locked(root, project, entry)
+
+
+def release_locked(root: Path, project: Project | None = None, entry: Entry | None = None) -> ReleaseResult:
+    """Build, then release the current version; the caller holds the build lock."""
+    from hmipdata.build import build_locked
+    from hmipdata.history import recorded_versions, restore
+
+    project = project or load_project(root)
+    entry = entry or entry_for(root, project.version)
+    if entry is None:
+        raise ReleaseRefused(f"CHANGELOG.md has no entry for version {project.version}")
+    build_locked(root)
+    older = [v for v in recorded_versions(root) if parse_version(v) < parse_version(project.version)]
+    if older:  # its release notes include the diff from the previous version, wherever this runs
+        restore(root, older[-1])
+    return _release_locked(root, project, project.version, entry)
 
 
 def _release_locked(root: Path, project: Project, version: str, entry: Entry) -> ReleaseResult:
@@ -144,23 +127,24 @@ def _release_locked(root: Path, project: Project, version: str, entry: Entry) ->
         _assemble(root, project, entry, staging)
         record = _record_dir(root, version) / CONTENTS
         new_contents = (staging / CONTENTS).read_text()
-        if record.exists() and record.read_text() != new_contents:
+        if record.exists() and (changed := changed_tables(record.read_text(), new_contents)):
             raise ReleaseRefused(
-                f"version {version} was already released with different content (releases/{version}/{CONTENTS}); "
-                "published versions are immutable: raise the version in schemas/package.yaml and add a "
-                "CHANGELOG.md entry describing the correction"
+                f"version {version} was already released with different content in {', '.join(changed)} "
+                f"(releases/{version}/{CONTENTS}); published versions are immutable: raise the version in "
+                "schemas/package.yaml and add a CHANGELOG.md entry describing the correction"
             )
         if target.exists():
-            if (target / CONTENTS).read_text() != new_contents:
+            if changed := changed_tables((target / CONTENTS).read_text(), new_contents):
                 raise ReleaseRefused(
-                    f"build/releases/{version} exists with different content; published versions are immutable"
+                    f"build/releases/{version} exists with different content in {', '.join(changed)}; "
+                    "published versions are immutable"
                 )
-            _point_latest(releases, version)
+            point_latest(releases, version)
             return ReleaseResult(version, target, False)
         _record(root, project, version, new_contents)
         releases.mkdir(parents=True, exist_ok=True)
         os.replace(staging, target)
-        _point_latest(releases, version)
+        point_latest(releases, version)
         return ReleaseResult(version, target, True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -180,13 +164,14 @@ def _assemble(root: Path, project: Project, entry: Entry, out: Path) -> None:
 
 
 def _record(root: Path, project: Project, version: str, contents: str) -> None:
+    """The repository's record of a version: schema snapshot, then content record, each written atomically."""
     record = _record_dir(root, version)
     record.mkdir(parents=True, exist_ok=True)
-    (record / "schema.json").write_text(json.dumps(snapshot(project), indent=2) + "\n", encoding="utf-8")
-    (record / CONTENTS).write_text(contents, encoding="utf-8")
+    atomic_write_text(record / "schema.json", json.dumps(snapshot(project), indent=2) + "\n")
+    atomic_write_text(record / CONTENTS, contents)
 
 
-def _point_latest(releases: Path, version: str) -> None:
+def point_latest(releases: Path, version: str) -> None:
     link = releases / "latest"
     temp = releases / f".latest-{os.getpid()}"
     if temp.is_symlink():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.release import database_digest
+from hmipdata.content import database_digests
 from tests.conftest import ROOT
 
 TABLES = ("sources", "sfo_risk_levels")  # a small project: builds in about a second
@@ -62,7 +62,7 @@ def _files(directory: Path) -> dict[str, Path]:
 def _fingerprint(build: Path) -> dict[str, str]:
     """Every file's SHA-256; the database's content digest (DuckDB files differ byte-wise on every write)."""
     return {
-        rel: database_digest(path) if rel.endswith(".duckdb") else hashlib.sha256(path.read_bytes()).hexdigest()
+        rel: str(database_digests(path)) if rel.endswith(".duckdb") else hashlib.sha256(path.read_bytes()).hexdigest()
         for rel, path in _files(build).items()
     }
 

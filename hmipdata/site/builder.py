@@ -98,6 +98,9 @@ def build_site(
         for release in releases:
             for name in release.files:
                 place(release.path / name, staging / "releases" / release.version / name)
+        if releases:  # releases/latest/ holds the newest version's files, at addresses that never change
+            for name in releases[-1].files:
+                place(releases[-1].path / name, staging / "releases" / "latest" / name)
         pages = [
             home_page(ctx, staging),
             *(table_page_html(ctx, staging, r) for r in ctx.tables),

@@ -45,7 +45,9 @@ class SiteContext:
 
     @property
     def release_date(self) -> str | None:
-        """The changelog's date for the version in build/, if it has been released."""
+        """The changelog's date for the version in build/, if it has been released (its record is kept)."""
+        if not (self.root / "releases" / self.version / "CONTENTS.sha256").is_file():
+            return None
         return next((e.date for e in self.changelog if e.version == self.version), None)
 
     def url(self, path: str) -> str:

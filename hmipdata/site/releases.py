@@ -112,13 +112,18 @@ def releases_page(ctx, releases: list[Release]) -> Page:
         "<h1>Releases</h1>",
         '<p class="lede">Every version with its date, what changed and why, its files and their checksums.</p>',
     ]
-    if not releases:
-        body.append(
-            f"<p><strong>No release has been published yet.</strong> This site shows the current build, version "
-            f"{esc(ctx.version)} ({'released ' + esc(long_date(ctx.release_date)) if ctx.release_date else 'not yet released'}"
-            ").</p>"
-        )
     latest = releases[-1].version if releases else None
+    if latest:
+        body.append(
+            f"<p>The newest release, {esc(latest)}, is also at {link(PAGE, 'releases/latest/datapackage.json', 'releases/latest/')}; "
+            "every version's files stay at <code>releases/&lt;version&gt;/</code> for good.</p>"
+        )
+    if ctx.version != latest:
+        body.append(
+            f"<p>This site shows the current build, version {esc(ctx.version)}, which is not yet released"
+            + (f"; the newest release is {esc(latest)}." if latest else ": no release has been published yet.")
+            + "</p>"
+        )
     for version in versions:
         entry, release = entries.get(version), by_version.get(version)
         date = f", {esc(long_date(entry.date))}" if entry else ""
