@@ -45,8 +45,9 @@ class SiteContext:
 
     @property
     def release_date(self) -> str | None:
-        """The changelog's date for the version in build/, if it has been released (its record is kept)."""
-        if not (self.root / "releases" / self.version / "CONTENTS.sha256").is_file():
+        """The changelog's date for the version in build/, if it has been released (recorded or in build/releases)."""
+        recorded = self.root / "releases" / self.version / "CONTENTS.sha256"
+        if not recorded.is_file() and not (self.build / "releases" / self.version).is_dir():
             return None
         return next((e.date for e in self.changelog if e.version == self.version), None)
 
