@@ -78,6 +78,20 @@ def check_sql(resource: Resource, check: dict[str, Any]) -> str:
     raise ValueError(f"unknown check kind {kind!r}; use one of {', '.join(KINDS)}")
 
 
+def sql_problems(con, project: Project) -> Report:
+    """A ``schema-error`` for each check whose SQL DuckDB cannot plan against the loaded tables."""
+    from hmipdata.load import sql_issue
+
+    report = Report()
+    for resource in project.resources:
+        for i, check in enumerate(resource.checks):
+            try:
+                con.execute(f"EXPLAIN {check_sql(resource, check)}")
+            except Exception as exc:  # DuckDB reports SQL errors with many exception types
+                report.add(sql_issue(f"check {check['id']!r}: SQL error", exc, resource, ("checks", i)))
+    return report
+
+
 def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
     cursor = con.execute(check_sql(resource, check))
     names = [d[0] for d in cursor.description]
