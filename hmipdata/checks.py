@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hmipdata.declaration_model import CHECK_KINDS
 from hmipdata.errors import Issue, Report
 from hmipdata.project import Project
 from hmipdata.schema import Resource
 from hmipdata.sqlrules import ident, literal
 
-KINDS = ("total", "weekday", "expression", "query")
+KINDS = tuple(CHECK_KINDS)  # their parameters are declared in the model
 
 
 @dataclass

@@ -1,124 +1,25 @@
 """Rules over declarations that look at more than one value: each yields a ``schema-error`` with file and line.
 
-A constraint must fit its field's type, keys and checks must name columns the
-table has, paths must exist inside the repository, table names and check ids
-must be unique across the package. The shape of each value is the model's
-job (:mod:`hmipdata.declaration_model`).
+Keys and checks must name columns the table has, paths must exist inside the
+repository, table names and check ids must be unique across the package. The
+shape of each value is the model's job (:mod:`hmipdata.declaration_model`);
+constraints fitting their field's type, :mod:`hmipdata.constraint_rules`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from hmipdata.constraint_rules import NUMERIC, field_constraints
 from hmipdata.declarations import did_you_mean, issue
 from hmipdata.errors import CATALOGUE, Issue
 from hmipdata.yamllines import Document
 
 VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
-NUMERIC = {"integer", "number", "year"}
-ORDERED = NUMERIC | {"date", "datetime", "time", "yearmonth", "duration"}
-SIZED = {"string", "array", "object", "list", "geojson"}
-BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 RESERVED_FIELD = "_line"  # every loaded table gets the editor line of its row
-
-
-def allowed_constraints(ftype: str) -> list[str]:
-    """The constraints that make sense for a field of type ``ftype``."""
-    allowed = ["required", "unique", "enum"]
-    allowed += list(BOUNDS) if ftype in ORDERED else []
-    allowed += ["minLength", "maxLength"] if ftype in SIZED else []
-    allowed += ["pattern"] if ftype == "string" else []
-    return allowed
-
-
-def _reads_as(ftype: str, fmt: str, value: Any) -> bool:
-    """Whether ``value`` is a valid value of the field type (in its format) for a constraint."""
-    if ftype in ("integer", "year"):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if ftype == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if ftype == "string":
-        return isinstance(value, str)
-    if ftype == "boolean":
-        return isinstance(value, bool | str)
-    kinds = {
-        "date": (date, date.fromisoformat),
-        "datetime": (datetime, datetime.fromisoformat),
-        "time": (time, time.fromisoformat),
-    }
-    if ftype in kinds:
-        kind, parse = kinds[ftype]
-        if isinstance(value, kind) and (ftype != "date" or not isinstance(value, datetime)):
-            return True
-        if not isinstance(value, str) or fmt == "any":
-            return False
-        try:
-            datetime.strptime(value, fmt) if "%" in fmt else parse(value)
-        except ValueError:
-            return False
-        return ftype != "date" or "%" in fmt or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
-    if ftype == "yearmonth":
-        return isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value) is not None
-    return True
-
-
-def _example(ftype: str) -> str:
-    examples = {
-        "integer": "12",
-        "year": "2020",
-        "number": "12.5",
-        "date": '"2020-03-01"',
-        "datetime": '"2020-03-01T09:00:00"',
-    }
-    return examples.get(ftype, "a value of the field's type")
-
-
-def _field_constraints(doc: Document, i: int, f) -> Iterator[Issue]:
-    where, given = ("schema", "fields", i, "constraints"), f.constraints.model_dump(exclude_unset=True)
-    allowed = allowed_constraints(f.type)
-    for key, value in given.items():
-        if key not in allowed:
-            yield issue(
-                doc,
-                (*where, key),
-                f"constraint {key!r} does not apply to {f.type} field {f.name!r}",
-                f"constraints for {f.type}: {', '.join(allowed)}",
-            )
-            continue
-        values = list(enumerate(value)) if key == "enum" else [(None, value)] if key in BOUNDS else []
-        for j, v in values:
-            if not _reads_as(f.type, f.format, v):
-                path = (*where, key) if j is None else (*where, key, j)
-                yield issue(
-                    doc,
-                    path,
-                    f"{key} {v!r} of field {f.name!r} is not a valid {f.type}",
-                    f"write a {f.type} value, e.g. {_example(f.type)}",
-                )
-    if given.get("pattern") is not None and (problem := _pattern_problem(given["pattern"])):
-        yield issue(
-            doc,
-            (*where, "pattern"),
-            f"pattern {given['pattern']!r} of field {f.name!r} is not supported: {problem}",
-            "patterns use RE2 syntax: no look-around or back-references",
-        )
-
-
-def _pattern_problem(pattern: str) -> str | None:
-    import duckdb
-
-    from hmipdata.sqlrules import literal
-
-    try:
-        duckdb.connect().execute(f"SELECT regexp_full_match('', {literal(pattern)})").fetchall()
-    except Exception as exc:  # DuckDB raises InvalidInputException for RE2 syntax errors
-        return str(exc).splitlines()[0]
-    return None
 
 
 def _fields(doc: Document, table) -> Iterator[Issue]:
@@ -132,10 +33,10 @@ def _fields(doc: Document, table) -> Iterator[Issue]:
                 doc,
                 at,
                 f"field name {f.name!r} is reserved",
-                "hmipdata adds _line (the row's line) and __* columns itself; rename the field",
+                "hmipdata adds _line, the row's line, and __* columns itself; rename the field",
             )
         seen.add(f.name)
-        yield from _field_constraints(doc, i, f)
+        yield from field_constraints(doc, i, f)
 
 
 def _keys(doc: Document, table) -> Iterator[Issue]:
@@ -209,7 +110,7 @@ def _source(root: Path, doc: Document, table) -> Iterator[Issue]:
     if (table.path is None) == (table.derive is None):
         yield issue(
             doc,
-            (),
+            ("path",) if table.path is not None else ("name",),
             "give exactly one of 'path' (a raw file) or 'derive' (SQL)",
             "a table is read from a raw file, or computed from other tables",
         )
@@ -258,12 +159,15 @@ def package_rules(doc: Document, package) -> Iterator[Issue]:
             doc,
             ("version",),
             f"version {package.version!r} is not a semantic version (MAJOR.MINOR.PATCH)",
-            "write three whole numbers, e.g. 1.0.0 (quotes are not needed)",
+            "write three whole numbers, e.g. 1.0.0",
         )
 
 
-def project_rules(tables: list[tuple[Document, Any]]) -> Iterator[Issue]:
-    """Rules across files: unique table names and check ids, foreign keys to declared tables, generated names."""
+def project_rules(tables: list[tuple[Document, Any]], broken: set[str] = frozenset()) -> Iterator[Issue]:
+    """Rules across files: unique table names and check ids, foreign keys to declared tables, generated names.
+
+    ``broken`` names the tables whose files have errors of their own: references to them are not checked.
+    """
     by_name: dict[str, tuple[Document, Any]] = {}
     checks: dict[str, str] = {}
     for doc, table in tables:
@@ -293,13 +197,15 @@ def project_rules(tables: list[tuple[Document, Any]]) -> Iterator[Issue]:
                 f"table name {table.name!r} clashes with the view hmipdata generates for the raw table in {generated[table.name]}",
                 "choose a name not ending in _as_printed",
             )
-        yield from _references(doc, table, by_name)
+        yield from _references(doc, table, by_name, broken)
 
 
-def _references(doc: Document, table, by_name: dict[str, tuple[Document, Any]]) -> Iterator[Issue]:
+def _references(doc: Document, table, by_name: dict, broken: set[str]) -> Iterator[Issue]:
     for i, fk in enumerate(table.schema_.foreignKeys):
         target = fk.reference.resource or table.name
         at = ("schema", "foreignKeys", i, "reference")
+        if target in broken:
+            continue
         if target not in by_name:
             yield issue(
                 doc,

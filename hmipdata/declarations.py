@@ -236,35 +236,46 @@ def read_declarations(root: Path) -> Declarations:
 
     root = Path(root)
     out = Declarations()
+    broken: set[str] = set()
     files = [root / "schemas" / "package.yaml", *sorted((root / "schemas").glob("*/*.y*ml"))]
     for number, path in enumerate(files):
         label = str(path.relative_to(root))
         if path.is_symlink():
-            out.report.add(
-                Issue(
-                    "schema-error", "schema files must not be symlinks", path=label, row=1, hint="copy the file instead"
-                )
+            _add(
+                out.report,
+                [
+                    Issue(
+                        "schema-error",
+                        "schema files must not be symlinks",
+                        path=label,
+                        row=1,
+                        hint="copy the file instead",
+                    )
+                ],
             )
             continue
         try:
             doc = read_document(path, label)
         except YamlProblem as exc:
-            out.report.add(Issue("schema-error", str(exc), path=label, row=exc.line, hint="correct the YAML syntax"))
+            _add(
+                out.report, [Issue("schema-error", str(exc), path=label, row=exc.line, hint="correct the YAML syntax")]
+            )
             continue
         model, issues = check_shape(PackageDecl if number == 0 else TableDecl, doc)
-        for found in issues:
-            out.report.add(found)
         if number == 0:
             out.package, out.package_model = doc, model
-            if model is not None:
-                _add(out.report, package_rules(doc, model))
+            issues += list(package_rules(doc, model)) if model is not None else []
         elif model is not None:
             out.tables.append((doc, model))
-            _add(out.report, table_rules(root, doc, model))
-    _add(out.report, project_rules(out.tables))
+            issues += list(table_rules(root, doc, model))
+        elif isinstance(doc.data, dict):
+            broken.add(str(doc.data.get("name")))
+        _add(out.report, issues)
+    _add(out.report, list(project_rules(out.tables, broken)))
     return out
 
 
-def _add(report: Report, issues) -> None:
-    for found in issues:
+def _add(report: Report, issues: list[Issue]) -> None:
+    """Add ``issues`` in the order of their files and lines."""
+    for found in sorted(issues, key=lambda i: (i.path, i.row or 0)):
         report.add(found)

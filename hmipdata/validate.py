@@ -119,6 +119,9 @@ def validate_project(root: Path, limit: int = 5) -> Report:
     try:
         project = load_project(root)
     except DeclarationError as exc:
+        from hmipdata.placeholders import unfilled
+
+        exc.report.extend(unfilled(root))  # every problem in one run: the placeholders left too
         return exc.report
     except SchemaError as exc:
         report = Report()

@@ -103,6 +103,14 @@ CASES = [
          "minimum '2020-13-01' of field 'snapshot_date' is not a valid date", 'e.g. "2020-03-01"', at="2020-13-01"),
     Case("enum-type", "sample", "constraints: {minimum: 0}", "constraints: {enum: [1, two]}",
          "enum 'two' of field 'amount' is not a valid number", "write a number value"),
+    Case("pattern-re2", "sample", "maxLength: 10", "maxLength: 10\n        pattern: \"g(?=1)\"",
+         "pattern 'g(?=1)' of field 'group_id' is not supported", "RE2 syntax", at="pattern:"),
+    Case("field-twice", "totals", "name: amount", "name: group_id",
+         "field 'group_id' is declared twice", "a different name"),
+    Case("path-and-derive", "totals", "derive:", "path: raw/decl/groups.csv\nderive:",
+         "give exactly one of 'path' (a raw file) or 'derive' (SQL)", "computed from other tables"),
+    Case("no-schema", "totals", "schema:\n  fields:", "schemas:\n  fields:",
+         "the table declaration lacks the required key 'schema'", "add schema:", at="name: decl_totals"),
     # checks
     Case("check-kind", "sample", "kind: expression", "kind: expresion",
          "unknown check kind 'expresion' in check 'decl-sample-positive'", "did you mean 'expression'?"),
@@ -164,13 +172,17 @@ def _break(root: Path, case: Case) -> int:
     """Apply ``case`` to the project at ``root``; returns the line the report must name."""
     path = root / FILES[case.file]
     text = path.read_text(encoding="utf-8")
+    marker = case.at or case.new.strip().splitlines()[0]
     if case.id in VERSIONS:
         text = re.sub(r"^version: .*$", f"version: {VERSIONS[case.id]}", text, flags=re.M)
     else:
         assert text.count(case.old) == 1, f"{case.id}: the fixture must hold {case.old!r} once"
+        start = text.index(case.old)
         text = text.replace(case.old, case.new)
+        if marker in case.new:  # the line of the marker within the replacement
+            path.write_text(text, encoding="utf-8")
+            return text[: start + case.new.index(marker)].count("\n") + 1
     path.write_text(text, encoding="utf-8")
-    marker = case.at or case.new.strip().splitlines()[0]
     return next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
 
 
