@@ -38,10 +38,9 @@ EXPECTED = {
     "model_type": ("a mapping", "write 'key: value' lines under it, indented"),
     "model_attributes_type": ("a mapping", "write 'key: value' lines under it, indented"),
     "greater_than_equal": ("zero or more", "write a whole number of 0 or more"),
-    "too_short": ("non-empty", "give at least one item"),
 }
 REQUIRED_HINTS = {
-    "name": "add name: (a lowercase snake_case name)",
+    "name": "add name: a lowercase snake_case name",
     "id": "add id: a name unique across the package, e.g. caseloads-totals",
     "kind": "add kind: one of total, weekday, expression, query",
     "schema": "add schema: with its fields",
@@ -175,16 +174,15 @@ def _model_issue(model, doc: Document, error: dict) -> Issue:
         return issue(doc, path, f"{describe(doc, path)} has no kind", REQUIRED_HINTS["kind"])
     if kind == "literal_error":
         choices = [c.strip(" '") for c in error["ctx"]["expected"].replace(" or ", ", ").split(", ")]
-        return issue(
-            doc,
-            path,
-            f"{path[-1]!r} in {describe(doc, path[:-1])} is {error['input']!r}",
-            did_you_mean(error["input"], choices),
-        )
-    expected, hint = EXPECTED.get(kind, (error["msg"].removeprefix("Input should be ").lower(), "correct the value"))
+        what = f"unknown {path[-1]} {error['input']!r} in {describe(doc, path[:-1])}"
+        return issue(doc, path, what, did_you_mean(error["input"], choices))
     where = f"{path[-1]!r} in {describe(doc, path[:-1])}" if path and isinstance(path[-1], str) else describe(doc, path)
-    shown = error["input"] if not isinstance(error["input"], dict | list) else type(error["input"]).__name__
-    return issue(doc, path, f"{where} must be {expected}, not {shown!r}", hint)
+    if kind == "too_short":
+        return issue(doc, path, f"{where} must not be empty", "give at least one item")
+    expected, hint = EXPECTED.get(kind, (error["msg"].removeprefix("Input should be ").lower(), "correct the value"))
+    value = error["input"]
+    shown = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+    return issue(doc, path, f"{where} must be {expected}, not {shown}", hint)
 
 
 def check_shape(model, doc: Document) -> tuple[Any, list[Issue]]:

@@ -91,7 +91,7 @@ CASES = [
     Case("true-values-number", "sample", "      type: boolean", "      type: boolean\n      trueValues: 1",
          "'trueValues' in field 'is_total' must be a list, not 1", "write a list", at="trueValues: 1"),
     Case("unknown-type", "sample", "type: integer", "type: integr",
-         "'type' in field 'sample_id' is 'integr'", "did you mean 'integer'?"),
+         "unknown type 'integr' in field 'sample_id'", "did you mean 'integer'?"),
     # a key written twice: YAML would keep the last one silently
     Case("duplicate-key", "sample", "      unit: cases\n", "      constraints: {required: true}\n      unit: cases\n",
          "key 'constraints' appears twice in field 'amount' (first on line", "keep one", at="constraints: {minimum: 0}"),
@@ -121,7 +121,7 @@ CASES = [
     Case("check-without-id", "sample", "  - id: decl-sample-positive\n    kind", "  - kind",
          "check #3 lacks the required key 'id'", "add id:", at="  - kind: expression"),
     Case("check-weekday", "sample", "weekday: Sunday", "weekday: Sundy",
-         "'weekday' in check 'decl-sample-sunday' is 'Sundy'", "did you mean 'Sunday'?"),
+         "unknown weekday 'Sundy' in check 'decl-sample-sunday'", "did you mean 'Sunday'?"),
     Case("check-duplicate-id", "sample", "id: decl-sample-totals", "id: decl-groups-named",
          "check id 'decl-groups-named' is already used in schemas/decl/decl_groups.yaml:", "unique across the package"),
     Case("total-missing-column", "sample", "value: amount", "value: amont",
