@@ -82,8 +82,7 @@ def validate_project(project: Project, limit: int = 5):
     report = check_version(project)
     report.extend(unfilled(project.root))
     report.extend(load_project_tables(con, project, limit=limit))
-    if report.valid:
-        report.extend(sql_problems(con, project))
+    report.extend(sql_problems(con, project))
     if report.valid:
         report.extend(run_checks(con, project))
     return con, report

@@ -45,12 +45,17 @@ class Project:
         return [r for r in self.resources if r.publish]
 
 
+def tables_in(sql: str, names: set[str]) -> set[str]:
+    """The tables among ``names`` that ``sql`` mentions (directly or through their ``_as_printed`` view)."""
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", sql.lower()))
+    return {n[: -len("_as_printed")] if n.endswith("_as_printed") else n for n in words} & names
+
+
 def depends_on(resource: Resource, names: set[str]) -> set[str]:
     """The tables among ``names`` that ``resource`` reads (its SQL) or references (foreign keys)."""
     deps = {fk.resource for fk in resource.schema.foreign_keys if fk.resource and fk.resource != resource.name}
     if resource.derive_sql:
-        words = set(re.findall(r"[a-z_][a-z0-9_]*", resource.derive_sql.lower()))
-        deps |= {n[: -len("_as_printed")] if n.endswith("_as_printed") else n for n in words}
+        deps |= tables_in(resource.derive_sql, names)
     return (deps & names) - {resource.name}
 
 

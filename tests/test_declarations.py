@@ -279,3 +279,14 @@ def test_editors_check_every_declaration_with_the_json_schemas():
     typo = yaml.safe_load((DECL / "decl_groups.yaml").read_text().replace("expected_rows", "expected_row"))
     with pytest.raises(jsonschema.ValidationError, match="expected_row"):
         jsonschema.validate(typo, table)
+
+
+def test_sql_errors_are_reported_with_the_data_errors(project_copy):
+    case = next(c for c in CASES if c.id == "check-sql")
+    line = _break(_project(project_copy), case)
+    data = project_copy / "raw/decl/sample.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace("1,g1,2,", "1,g1,two,", 1), encoding="utf-8")
+    result = hmipdata("--root", str(project_copy), "validate")
+    assert result.returncode == 2
+    assert f"{FILES[case.file]}:{line}: [schema-error] {case.message}" in result.stdout
+    assert "raw/decl/sample.csv:2:amount: [type-error]" in result.stdout
