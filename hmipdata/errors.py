@@ -195,7 +195,7 @@ class Report:
         """0 valid, 2 when a declaration is wrong (the data could not be checked as declared), else 1."""
         if self.valid:
             return 0
-        return 2 if any(i.code in DECLARATION_CODES for i in self.errors()) else 1
+        return 2 if any(g.code in DECLARATION_CODES and g.severity == "error" for g in self.groups) else 1
 
     def render_text(self) -> str:
         lines = []

@@ -143,7 +143,7 @@ def sql_issue(what: str, exc: Exception, resource: Resource, at: tuple) -> Issue
         f"{what}: {lines[0] if lines else exc}",
         path=resource.declared_in,
         row=resource.line(*at),
-        hint=f"fix the SQL ({candidates})"
+        hint=f"fix the SQL; {candidates}"
         if candidates
         else "fix the SQL; columns and tables are named as in the schemas",
     )
