@@ -106,7 +106,7 @@ def unsafe_path(root: Path, relative: str) -> str | None:
     return None
 
 
-def _source(root: Path, doc: Document, table) -> Iterator[Issue]:
+def _source(root: Path, doc: Document, table, raw: bool) -> Iterator[Issue]:
     if (table.path is None) == (table.derive is None):
         yield issue(
             doc,
@@ -119,7 +119,7 @@ def _source(root: Path, doc: Document, table) -> Iterator[Issue]:
     problem = unsafe_path(root, table.path)
     if problem:
         yield issue(doc, ("path",), f"path {table.path!r} {problem}", CATALOGUE["unsafe-path"].hint)
-    elif not (root / table.path).is_file():
+    elif raw and not (root / table.path).is_file():
         folder = (root / table.path).parent
         near = [str((folder / p.name).relative_to(root)) for p in folder.glob("*")] if folder.is_dir() else []
         yield issue(
@@ -132,8 +132,8 @@ def _source(root: Path, doc: Document, table) -> Iterator[Issue]:
         )
 
 
-def table_rules(root: Path, doc: Document, table) -> Iterator[Issue]:
-    """Every problem of one table declaration that the model alone cannot see."""
+def table_rules(root: Path, doc: Document, table, raw: bool = True) -> Iterator[Issue]:
+    """Every problem of one table declaration that the model alone cannot see (``raw``: its file must exist)."""
     if (
         not table.name.isidentifier()
         or table.name != table.name.lower()
@@ -146,7 +146,7 @@ def table_rules(root: Path, doc: Document, table) -> Iterator[Issue]:
             f"table name {table.name!r} must be a lowercase snake_case identifier",
             "use lowercase letters, digits and single underscores, e.g. staff_survey",
         )
-    yield from _source(root, doc, table)
+    yield from _source(root, doc, table, raw)
     yield from _fields(doc, table)
     yield from _keys(doc, table)
     yield from _checks(doc, table)

@@ -227,8 +227,11 @@ class Declarations:
     report: Report = field(default_factory=Report)
 
 
-def read_declarations(root: Path) -> Declarations:
-    """Read and check ``schemas/package.yaml`` and every ``schemas/<dataset>/<table>.yaml``."""
+def read_declarations(root: Path, raw: bool = True) -> Declarations:
+    """Read and check ``schemas/package.yaml`` and every ``schemas/<dataset>/<table>.yaml``.
+
+    ``raw=False`` when the raw files are not needed (the site reads ``build/``): their paths need not exist.
+    """
     from hmipdata.declaration_model import PackageDecl, TableDecl
     from hmipdata.declaration_rules import package_rules, project_rules, table_rules
 
@@ -265,7 +268,7 @@ def read_declarations(root: Path) -> Declarations:
             issues += list(package_rules(doc, model)) if model is not None else []
         elif model is not None:
             out.tables.append((doc, model))
-            issues += list(table_rules(root, doc, model))
+            issues += list(table_rules(root, doc, model, raw))
         elif isinstance(doc.data, dict):
             broken.add(str(doc.data.get("name")))
         _add(out.report, issues)

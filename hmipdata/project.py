@@ -78,10 +78,11 @@ def _ordered(resources: list[Resource]) -> list[Resource]:
     return done
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, raw: bool = True) -> Project:
     """Read and check ``schemas/package.yaml`` and every ``schemas/<dataset>/<table>.yaml``.
 
     Raises :class:`DeclarationError` listing every problem in the declarations, with file and line.
+    ``raw=False`` for readers of ``build/`` only (the site): declared raw files need not exist.
     """
     from hmipdata.declarations import read_declarations
 
@@ -89,7 +90,7 @@ def load_project(root: Path) -> Project:
     package_file = root / "schemas" / "package.yaml"
     if not package_file.exists():
         raise SchemaError(f"{package_file}: not found; run hmipdata from the repository root or pass --root")
-    found = read_declarations(root)
+    found = read_declarations(root, raw)
     if not found.report.valid:
         raise DeclarationError(found.report)
     resources = [parse_resource(doc.data, doc.label, doc.lines) for doc, _ in found.tables]

@@ -290,3 +290,14 @@ def test_sql_errors_are_reported_with_the_data_errors(project_copy):
     assert result.returncode == 2
     assert f"{FILES[case.file]}:{line}: [schema-error] {case.message}" in result.stdout
     assert "raw/decl/sample.csv:2:amount: [type-error]" in result.stdout
+
+
+def test_readers_of_build_only_do_not_need_the_raw_files(project_copy):
+    from hmipdata.errors import DeclarationError
+    from hmipdata.project import load_project
+
+    _project(project_copy)
+    (project_copy / "raw/decl/sample.csv").unlink()
+    assert load_project(project_copy, raw=False).resource("decl_sample").path == "raw/decl/sample.csv"
+    with pytest.raises(DeclarationError, match="1 error"):
+        load_project(project_copy)
