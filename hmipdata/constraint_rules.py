@@ -33,7 +33,7 @@ def allowed_constraints(ftype: str) -> list[str]:
     return allowed
 
 
-def _reads_as(ftype: str, fmt: str, value: Any) -> bool:
+def reads_as(ftype: str, fmt: str, value: Any) -> bool:
     """Whether ``value`` is a valid value of the field type (in its format) for a constraint."""
     if ftype in ("integer", "year"):
         return isinstance(value, int) and not isinstance(value, bool)
@@ -53,7 +53,7 @@ def _reads_as(ftype: str, fmt: str, value: Any) -> bool:
         if isinstance(value, kind) and (ftype != "date" or not isinstance(value, datetime)):
             return True
         if not isinstance(value, str) or fmt == "any":
-            return False
+            return isinstance(value, str)
         try:
             datetime.strptime(value, fmt) if "%" in fmt else parse(value)
         except ValueError:
@@ -89,7 +89,7 @@ def field_constraints(doc: Document, i: int, f) -> Iterator[Issue]:
             continue
         values = list(enumerate(value)) if key == "enum" else [(None, value)] if key in BOUNDS else []
         for j, v in values:
-            if not _reads_as(f.type, f.format, v):
+            if not reads_as(f.type, f.format, v):
                 path = (*where, key) if j is None else (*where, key, j)
                 yield issue(
                     doc,

@@ -301,3 +301,31 @@ def test_readers_of_build_only_do_not_need_the_raw_files(project_copy):
     assert load_project(project_copy, raw=False).resource("decl_sample").path == "raw/decl/sample.csv"
     with pytest.raises(DeclarationError, match="1 error"):
         load_project(project_copy)
+
+
+@pytest.mark.parametrize(
+    "ftype,fmt,value,ok",
+    [
+        ("integer", "default", 3, True),
+        ("integer", "default", 3.5, False),
+        ("integer", "default", True, False),
+        ("number", "default", 2.5, True),
+        ("number", "default", float("nan"), False),
+        ("number", "default", "abc", False),
+        ("date", "default", "2020-03-01", True),
+        ("date", "default", "20200301", False),
+        ("date", "default", "2020-13-01", False),
+        ("date", "%d/%m/%Y", "01/03/2020", True),
+        ("date", "%d/%m/%Y", "2020-03-01", False),
+        ("date", "any", "March 2020", True),
+        ("datetime", "default", "2020-03-01T09:00:00", True),
+        ("time", "default", "25:00", False),
+        ("yearmonth", "default", "2020-03", True),
+        ("yearmonth", "default", "2020-13", False),
+        ("string", "default", 5, False),
+    ],
+)
+def test_a_constraint_value_must_read_as_its_field_type(ftype, fmt, value, ok):
+    from hmipdata.constraint_rules import reads_as
+
+    assert reads_as(ftype, fmt, value) is ok
