@@ -240,27 +240,10 @@ def read_declarations(root: Path, raw: bool = True) -> Declarations:
     broken: set[str] = set()
     files = [root / "schemas" / "package.yaml", *sorted((root / "schemas").glob("*/*.y*ml"))]
     for number, path in enumerate(files):
-        label = str(path.relative_to(root))
-        if path.is_symlink():
-            _add(
-                out.report,
-                [
-                    Issue(
-                        "schema-error",
-                        "schema files must not be symlinks",
-                        path=label,
-                        row=1,
-                        hint="copy the file instead",
-                    )
-                ],
-            )
-            continue
-        try:
-            doc = read_document(path, label)
-        except YamlProblem as exc:
-            _add(
-                out.report, [Issue("schema-error", str(exc), path=label, row=exc.line, hint="correct the YAML syntax")]
-            )
+        doc, problems = _document(path, str(path.relative_to(root)))
+        if doc is None:
+            _add(out.report, problems)
+            broken.add(path.stem)  # tables are named as their files: references to it are not checked
             continue
         model, issues = check_shape(PackageDecl if number == 0 else TableDecl, doc)
         if number == 0:
@@ -269,11 +252,23 @@ def read_declarations(root: Path, raw: bool = True) -> Declarations:
         elif model is not None:
             out.tables.append((doc, model))
             issues += list(table_rules(root, doc, model, raw))
-        elif isinstance(doc.data, dict):
-            broken.add(str(doc.data.get("name")))
+        else:
+            broken |= {path.stem, str(doc.data.get("name") if isinstance(doc.data, dict) else "")}
         _add(out.report, issues)
     _add(out.report, list(project_rules(out.tables, broken)))
     return out
+
+
+def _document(path: Path, label: str) -> tuple[Document | None, list[Issue]]:
+    """The file as a :class:`Document`, or the reason it cannot be read."""
+    if path.is_symlink():
+        return None, [
+            Issue("schema-error", "schema files must not be symlinks", path=label, row=1, hint="copy the file")
+        ]
+    try:
+        return read_document(path, label), []
+    except YamlProblem as exc:
+        return None, [Issue("schema-error", str(exc), path=label, row=exc.line, hint="correct the YAML syntax")]
 
 
 def _add(report: Report, issues: list[Issue]) -> None:
