@@ -92,7 +92,7 @@ def _child(node: Any, key: str | int) -> Any:
 
 def issue(doc: Document, path: Path_, message: str, hint: str) -> Issue:
     """A ``schema-error`` at the line of ``path`` in ``doc``."""
-    return Issue("schema-error", message, path=doc.label, row=doc.line(path), hint=hint)
+    return Issue("schema-error", message, path=doc.label, row=doc.line(path), column_number=doc.column(path), hint=hint)
 
 
 def _data_path(doc: Document, loc: tuple) -> tuple[Path_, tuple]:

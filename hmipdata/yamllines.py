@@ -33,13 +33,21 @@ class Document:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
+    columns: dict[Path_, int] = field(default_factory=dict)
 
-    def line(self, path: Path_) -> int:
-        """The line of ``path``, or of its nearest recorded parent."""
+    def _nearest(self, path: Path_) -> Path_:
         path = tuple(path)
         while path and path not in self.lines:
             path = path[:-1]
-        return self.lines.get(path, 1)
+        return path
+
+    def line(self, path: Path_) -> int:
+        """The line of ``path``, or of its nearest recorded parent."""
+        return self.lines.get(self._nearest(path), 1)
+
+    def column(self, path: Path_) -> int | None:
+        """The column (1-based) where ``path``'s key or item starts, or its nearest recorded parent's."""
+        return self.columns.get(self._nearest(path))
 
 
 class YamlProblem(Exception):
@@ -63,10 +71,12 @@ def _walk(node, path: Path_, doc: Document) -> None:
                 continue
             seen[name] = line
             doc.lines[(*path, name)] = line
+            doc.columns[(*path, name)] = key.start_mark.column + 1
             _walk(value, (*path, name), doc)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             doc.lines[(*path, i)] = item.start_mark.line + 1
+            doc.columns[(*path, i)] = item.start_mark.column + 1
             _walk(item, (*path, i), doc)
 
 

@@ -242,7 +242,9 @@ def test_github_annotations_name_the_declaration_file_and_line(project_copy):
     line = _break(_project(project_copy), case)
     result = hmipdata("--root", str(project_copy), "validate", "--format", "github")
     assert result.returncode == 2
-    assert f"::error file={FILES[case.file]},line={line},title=schema-error::" in result.stdout
+    column = next(t for n, t in enumerate((project_copy / FILES[case.file]).read_text().splitlines(), 1) if n == line)
+    col = len(column) - len(column.lstrip()) + 1
+    assert f"::error file={FILES[case.file]},line={line},col={col},title=schema-error::" in result.stdout
 
 
 def test_the_generic_checker_stays_lenient_with_foreign_schemas(tmp_path):
