@@ -41,7 +41,8 @@ Scalar = Annotated[Any, WithJsonSchema({"type": ["string", "number", "boolean"]}
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Docstrings under attributes become descriptions in the JSON Schemas (shown by editors on hover).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
 
 
 class Constraints(Strict):
@@ -63,22 +64,28 @@ class Display(Strict):
     """Formatting hints for the site and spreadsheets."""
 
     decimals: Count | None = None
+    """Digits shown after the decimal point."""
     percent: bool = False
+    """The value is a percentage, 0-100."""
     thousands: bool = False
+    """Group thousands with commas."""
 
 
 class FieldDecl(Strict):
     """One column."""
 
     name: str
+    """Column name: lowercase snake_case (*_id, *_date, *_pct, is_*, *_count)."""
     type: Literal[tuple(sorted(TYPES))] = "string"  # type: ignore[valid-type]
     format: str = "default"
     title: str = ""
     description: str = ""
     example: Scalar = None
     unit: str = ""
+    """hmipdata: unit of measure, free text (percent, cases per officer, people)."""
     constraints: Constraints = Constraints()
     display: Display = Display()
+    """hmipdata: formatting hints for the site and spreadsheets."""
     missingValues: list[str] | None = None
     trueValues: list[str] | None = None
     falseValues: list[str] | None = None
@@ -109,11 +116,14 @@ class SchemaDecl(Strict):
 
 class Derive(Strict):
     sql: str
+    """DuckDB SQL over other tables (and their *_as_printed views), selecting every field by name."""
 
 
 class CheckBase(Strict):
     id: str
+    """Unique across the package; the anomalies register names failures by it."""
     description: str
+    """One line saying what the check verifies."""
 
 
 class TotalCheck(CheckBase):
@@ -121,9 +131,13 @@ class TotalCheck(CheckBase):
 
     kind: Literal["total"]
     value: str
+    """The numeric column summed."""
     total_flag: str
+    """The boolean column marking the printed total rows."""
     group_by: Names = []
+    """Columns the parts and their total share."""
     where: str | None = None
+    """Optional SQL filter on the rows checked."""
 
 
 class WeekdayCheck(CheckBase):
@@ -131,8 +145,10 @@ class WeekdayCheck(CheckBase):
 
     kind: Literal["weekday"]
     column: str
+    """The date column."""
     weekday: Literal[WEEKDAYS]  # type: ignore[valid-type]
     where: str | None = None
+    """Optional SQL filter on the rows checked."""
 
 
 class ExpressionCheck(CheckBase):
@@ -140,7 +156,9 @@ class ExpressionCheck(CheckBase):
 
     kind: Literal["expression"]
     expression: str
+    """A SQL boolean that must hold on every row."""
     where: str | None = None
+    """Optional SQL filter on the rows checked."""
 
 
 class QueryCheck(CheckBase):
@@ -148,6 +166,7 @@ class QueryCheck(CheckBase):
 
     kind: Literal["query"]
     sql: str
+    """SQL returning one row per failure, with a message column and optionally _line."""
 
 
 Check = Annotated[TotalCheck | WeekdayCheck | ExpressionCheck | QueryCheck, Field(discriminator="kind")]
@@ -159,15 +178,23 @@ class TableDecl(Strict):
 
     model_config = ConfigDict(title="hmipdata table declaration")
     name: str
+    """Table name in DuckDB, lowercase snake_case; files are named after it."""
     title: str = ""
     description: str = ""
     path: str | None = None
+    """The raw CSV or XLSX file, from the repository root (or give derive)."""
     derive: Derive | None = None
+    """A table computed by SQL from other tables (or give path)."""
     publish: bool = True
+    """false for raw layouts that only feed a derived table."""
     sources: list[str] = []
+    """Ids of the source documents, from raw/sources/sources.csv."""
     expected_rows: Count | None = None
+    """The table's row count, checked on every build."""
     notes: list[str] = []
+    """Shown above the table on the site and in spreadsheets."""
     checks: list[Check] = []
+    """Reconciliation checks run by hmipdata check and build."""
     schema_: Annotated[SchemaDecl, Field(alias="schema")]
 
 
@@ -193,6 +220,7 @@ class PackageDecl(Strict):
     title: str = ""
     description: str = ""
     version: Annotated[Any, WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d+\.\d+$"})]
+    """Semantic version MAJOR.MINOR.PATCH; a schema change needs a higher major or minor."""
     homepage: str | None = None
     keywords: list[str] = []
     licenses: list[License] = []
