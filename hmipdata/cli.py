@@ -1,7 +1,9 @@
 """Command-line interface: parses arguments, calls the library, prints, exits.
 
-Exit codes: 0 valid, 1 invalid data, 2 usage error. Heavy libraries are
-imported inside the commands, so ``hmipdata --help`` starts fast.
+Exit codes: 0 valid, 1 invalid data, 2 usage or declaration error, 3 environment
+failure, 4 a bug (see :mod:`hmipdata.boundary`, the one place failures become
+messages). Heavy libraries are imported inside the commands, so ``hmipdata
+--help`` starts fast.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from hmipdata.boundary import EXIT_CODES, handle
+from hmipdata.errors import InvalidData, UsageError
 
 FORMATS = ("text", "json", "github")
 
@@ -45,7 +50,9 @@ def cmd_validate(args) -> int:
     else:
         report = validate.validate_project(Path(args.root), limit=args.limit_errors)
     if args.output:
-        Path(args.output).write_text(report.render_json() + "\n", encoding="utf-8")
+        from hmipdata.atomic import atomic_write_text
+
+        atomic_write_text(Path(args.output), report.render_json() + "\n")
         report = validate.capped(report, args.limit_errors)
     _print_report(report, args.format)
     return 0 if report.valid else 1
@@ -139,9 +146,13 @@ def cmd_release(args) -> int:
 
 def cmd_diff(args) -> int:
     from hmipdata.diff import diff_directories, resolve
+    from hmipdata.inputs import check_package_dir
 
     root = Path(args.root)
-    result = diff_directories(resolve(root, args.old), resolve(root, args.new), args.old, args.new)
+    old, new = resolve(root, args.old), resolve(root, args.new)
+    for directory in (old, new):
+        check_package_dir(directory)
+    result = diff_directories(old, new, args.old, args.new)
     print(result.markdown() if args.format == "markdown" else result.text())
     return 0
 
@@ -167,7 +178,7 @@ def cmd_new(args) -> int:
     return 0
 
 
-class UsageProblem(Exception):
+class UsageProblem(UsageError):
     """The arguments do not make sense together."""
 
 
@@ -175,9 +186,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hmipdata",
         description="HM Inspectorate of Probation figures as validated open data.",
-        epilog="Exit codes: 0 valid, 1 invalid data, 2 usage error.",
+        epilog=EXIT_CODES,
     )
     p.add_argument("--root", default=".", help="repository root (default: current directory)")
+    p.add_argument("--debug", action="store_true", help="print the Python traceback of any failure")
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check raw data (or any CSV/Parquet file) against the schemas")
@@ -236,26 +248,20 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from hmipdata.errors import HmipdataError, InvalidData, SchemaError, UsageError
-
     try:
         code = args.func(args)
     except InvalidData as exc:
         _print_report(exc.report, getattr(args, "format", "text"))
         code = 1
-    except SchemaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 1
-    except (UsageError, UsageProblem) as exc:
-        print(f"hmipdata: error: {exc}", file=sys.stderr)
-        code = 2
-    except HmipdataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = 130
-    sys.stdout.flush()
+    except Exception as exc:  # the error boundary: one line and an exit code, a traceback only for bugs
+        code = handle(exc, debug=args.debug)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:  # stdout closed or on a full disk
+        code = handle(exc, debug=args.debug)
     return code
 
 

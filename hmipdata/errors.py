@@ -228,15 +228,31 @@ class Report:
 
 
 class HmipdataError(Exception):
-    """Base of the errors hmipdata raises for people to act on."""
+    """Base of the errors hmipdata raises for people to act on; ``exit_code`` is the CLI's exit code."""
+
+    exit_code = 1
 
 
 class UsageError(HmipdataError):
     """The command was called wrongly (exit code 2)."""
 
+    exit_code = 2
+
 
 class SchemaError(HmipdataError):
     """A schema file cannot be read or is not a valid schema."""
+
+
+class DeclarationError(SchemaError):
+    """A declaration asks for something hmipdata refuses to do, e.g. SQL reaching outside the data (exit 2)."""
+
+    exit_code = 2
+
+
+class EnvironmentProblem(HmipdataError):
+    """The machine, not the data, is in the way: a lock in a bad state, a full disk (exit code 3)."""
+
+    exit_code = 3
 
 
 class InvalidData(HmipdataError):

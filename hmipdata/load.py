@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from hmipdata.engine import Stats, check_foreign_keys, typed_select, validate_text_table
 from hmipdata.errors import Group, Issue, Report
+from hmipdata.inputs import file_problem
 from hmipdata.project import Project
 from hmipdata.schema import ForeignKey, Resource
 from hmipdata.sqlrules import ident
@@ -40,6 +41,12 @@ def _line_sql(con, table: TextTable, stats: Stats) -> str:
 
 def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     path = project.root / str(resource.path)
+    problem = file_problem(path)
+    if problem:
+        report = Report()
+        hint = f"correct the path declared in {resource.declared_in}, or add the file"
+        report.add(Issue("source-error", problem, path=str(resource.path), hint=hint))
+        return report
     table = open_csv(con, path, str(resource.path), f"__text_{resource.name}")
     report, stats = validate_text_table(con, table, resource.schema, limit=limit)
     if not table.readable or len(table.header) != len(resource.schema.fields):

@@ -165,6 +165,12 @@ def open_csv(con, path: Path, label: str, name: str) -> TextTable:
         table.issue("empty-file", "the file is empty")
         table.readable = False
         return table
+    from hmipdata.rawtext import blank_first_line, blank_first_line_issue
+
+    if blank_first_line(head):
+        table.report.add(blank_first_line_issue(label))
+        table.readable = False
+        return table
     if problem:
         table.issue("encoding-error", problem, row=1)
         table.readable = False
