@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hmipdata.errors import Issue, Report
+from hmipdata.boundary import first_line
+from hmipdata.errors import DeclarationError, Issue, Report
 from hmipdata.project import Project
+from hmipdata.sandbox import is_sandbox_refusal, one_select, refusal
 from hmipdata.schema import Resource
 from hmipdata.sqlrules import ident, literal
 
@@ -78,11 +80,26 @@ def check_sql(resource: Resource, check: dict[str, Any]) -> str:
     raise ValueError(f"unknown check kind {kind!r}; use one of {', '.join(KINDS)}")
 
 
+def _run_sql(con, resource: Resource, check: dict[str, Any]):
+    """Run a check's SQL (one SELECT, sandboxed); a failure is a declaration error naming the schema file."""
+    import duckdb
+
+    what = f"check {check.get('id')!r}"
+    sql = check_sql(resource, check)
+    one_select(con, sql, resource.declared_in, what)
+    try:
+        cursor = con.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        if is_sandbox_refusal(exc):
+            raise refusal(resource.declared_in, what, exc) from None
+        raise DeclarationError(f"{resource.declared_in}: {what} failed: {first_line(exc)}") from None
+
+
 def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
-    cursor = con.execute(check_sql(resource, check))
-    names = [d[0] for d in cursor.description]
+    names, rows = _run_sql(con, resource, check)
     failures = []
-    for row in cursor.fetchall():
+    for row in rows:
         record = dict(zip(names, row))
         key, line = record.get("row_key"), record.get("_line")
         pk = resource.schema.primary_key

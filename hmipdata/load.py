@@ -11,6 +11,7 @@ from hmipdata.engine import Stats, check_foreign_keys, typed_select, validate_te
 from hmipdata.errors import Group, Issue, Report
 from hmipdata.inputs import file_problem
 from hmipdata.project import Project
+from hmipdata.sandbox import is_sandbox_refusal, one_select, refusal
 from hmipdata.schema import ForeignKey, Resource
 from hmipdata.sqlrules import ident
 from hmipdata.textfile import TextTable, open_csv, open_relation, physical_lines
@@ -102,9 +103,13 @@ def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, l
 def _load_derived(con, project: Project, resource: Resource, limit: int) -> Report:
     report = Report()
     staging = f"__derived_{resource.name}"
+    what = f"derive SQL of {resource.name!r}"
+    one_select(con, resource.derive_sql or "", resource.declared_in, what)
     try:
         con.execute(f"CREATE TEMP TABLE {ident(staging)} AS {resource.derive_sql}")
     except Exception as exc:  # DuckDB reports SQL errors with many exception types
+        if is_sandbox_refusal(exc):
+            raise refusal(resource.declared_in, what, exc) from None
         report.add(
             Issue(
                 "schema-error",
