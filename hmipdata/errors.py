@@ -63,7 +63,8 @@ CATALOGUE: dict[str, Kind] = {
         "compare with the source; if the source itself is inconsistent, record it in the anomalies register",
     ),
     "invisible-space": Kind(
-        "a cell contains a non-breaking space", "replace it with an ordinary space unless the source prints it"
+        "a cell contains a non-breaking space or a zero-width character",
+        "replace it with an ordinary space (or delete it) unless the source prints it",
     ),
     "known-anomaly": Kind("known source anomaly", "recorded in the anomalies register; nothing to do"),
     "schema-error": Kind("the schema is invalid", "correct the schema file"),

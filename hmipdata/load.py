@@ -13,7 +13,7 @@ from hmipdata.inputs import file_problem
 from hmipdata.project import Project
 from hmipdata.sandbox import is_sandbox_refusal, one_select, refusal
 from hmipdata.schema import ForeignKey, Resource
-from hmipdata.sqlrules import ident
+from hmipdata.sqlrules import ident, literal
 from hmipdata.textfile import TextTable, open_csv, open_relation, physical_lines
 
 
@@ -67,14 +67,18 @@ def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     return report
 
 
+# Characters that look like a space or like nothing: a non-breaking space, zero-width spaces and joiners,
+# word joiner, byte-order mark, soft hyphen, Mongolian vowel separator.
+INVISIBLE = r"[\x{a0}\x{200b}-\x{200d}\x{2060}\x{feff}\x{ad}\x{180e}]"
+
+
 def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, limit: int) -> Report:
-    """Warn about non-breaking spaces: they look like spaces but break matching and joins."""
+    """Warn about non-breaking spaces and zero-width characters: they look like a space (or nothing),
+    so a cell holding only them passes ``required``, and they break matching and joins."""
     report = Report()
     names = resource.schema.field_names
-    aggs = [
-        f"count_if(contains(c{i}, chr(160))), min(__row, {limit}) FILTER (WHERE contains(c{i}, chr(160)))"
-        for i in range(min(len(names), len(table.header)))
-    ]
+    found = [f"regexp_matches(c{i}, {literal(INVISIBLE)})" for i in range(min(len(names), len(table.header)))]
+    aggs = [f"count_if({f}), min(__row, {limit}) FILTER (WHERE {f})" for f in found]
     if not aggs:
         return report
     found = con.execute(f"SELECT {', '.join(aggs)} FROM {ident(table.name)}").fetchall()[0]
@@ -86,17 +90,17 @@ def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, l
         issues = [
             Issue(
                 "invisible-space",
-                f"{names[i]} contains a non-breaking space",
+                f"{names[i]} contains an invisible character (a non-breaking space or a zero-width character)",
                 path=table.label,
                 row=lines.get(r, r),
                 column=names[i],
                 column_number=i + 1,
                 severity="warning",
-                hint="replace it with an ordinary space unless the source prints it",
+                hint="replace it with an ordinary space (or delete it) unless the source prints it",
             )
             for r in rows
         ]
-        report.add_group(Group(table.label, "invisible-space", names[i], "non-breaking space", int(count), issues))
+        report.add_group(Group(table.label, "invisible-space", names[i], "invisible character", int(count), issues))
     return report
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hmipdata.errors import Issue, Report
-from hmipdata.sqlrules import ident, literal
+from hmipdata.sqlrules import MAX_CELL_BYTES, ident, literal
 
 CHUNK = 1 << 20
-MAX_FIELD_BYTES = 1 << 20  # documented cap: one cell may hold at most 1 MiB
+MAX_FIELD_BYTES = MAX_CELL_BYTES  # documented cap: one cell may hold at most 1 MiB
 csv.field_size_limit(MAX_FIELD_BYTES)
 
 REJECT_CODES = {
