@@ -13,10 +13,11 @@ for the same conditions (DuckDB reports a full disk as an ``IOException``).
 from __future__ import annotations
 
 import errno
-import re
 import sys
 import traceback
 from dataclasses import dataclass
+
+from hmipdata.safetext import printable
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_BUG = 0, 1, 2, 3, 4
 EXIT_CODES = (
@@ -59,12 +60,11 @@ DUCKDB_TEXT: dict[str, int] = {
     "permission denied": errno.EACCES,
     "input/output error": errno.EIO,
 }
-CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def one_line(text: object, limit: int = 500) -> str:
     """``text`` as a single printable line: control characters escaped, newlines included."""
-    out = CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+    out = printable(text)
     return out if len(out) <= limit else out[: limit - 1] + "…"
 
 

@@ -40,12 +40,14 @@ def validate_project(project: Project, limit: int = 5, writable: Path | None = N
     may write to); returns the DuckDB connection and the report."""
     import duckdb
 
+    from hmipdata.changelog import read_changelog
     from hmipdata.checks import run_checks
     from hmipdata.load import load_project_tables
     from hmipdata.placeholders import unfilled
     from hmipdata.sandbox import sandbox
     from hmipdata.semver import check_version
 
+    read_changelog(project.root)  # a malformed entry heading or an impossible date stops here
     con = duckdb.connect()
     sandbox(con, project, writable)
     report = check_version(project)

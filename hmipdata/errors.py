@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from hmipdata.safetext import printable
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -97,16 +99,20 @@ class Issue:
         if self.hint is None and self.code in CATALOGUE:
             self.hint = CATALOGUE[self.code].hint
 
-    def location(self) -> str:
-        parts = [self.path or "<package>"]
+    def location(self, show=printable) -> str:
+        parts = [show(self.path or "<package>")]
         if self.row is not None:
             parts.append(str(self.row))
         if self.column:
-            parts.append(self.column)
+            parts.append(show(self.column))
         return ":".join(parts)
 
-    def line(self) -> str:
-        """The one-line form: ``path:row:column: [code] message (value=..., hint)``."""
+    def line(self, show=printable) -> str:
+        """The one-line form: ``path:row:column: [code] message (value=..., hint)``.
+
+        ``show`` escapes control characters and line breaks, so a header label holding a newline
+        cannot forge a second ``path:row:column`` line (GitHub annotations escape their own way).
+        """
         extras = []
         if self.value is not None:
             extras.append(f"value={_short(self.value)!r}")
@@ -114,7 +120,7 @@ class Issue:
             extras.append(self.hint)
         tail = f" ({', '.join(extras)})" if extras else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location()}: {prefix}[{self.code}] {self.message}{tail}"
+        return f"{self.location(show)}: {prefix}[{self.code}] {show(self.message)}{show(tail)}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command annotating the file."""
@@ -125,7 +131,7 @@ class Issue:
         if self.column_number is not None:
             props.append(f"col={self.column_number}")
         props.append(f"title={_gh_prop(self.code)}")
-        return f"::{level} {','.join(props)}::{_gh_data(self.line())}"
+        return f"::{level} {','.join(props)}::{_gh_data(self.line(show=str))}"
 
 
 def _short(value: str, limit: int = 80) -> str:
@@ -194,7 +200,7 @@ class Report:
             hidden = group.count - len(group.examples)
             if hidden > 0:
                 where = f"{group.path}:{group.column}" if group.column else group.path
-                lines.append(f"{where}: … and {hidden:,} more [{group.code}] {group.rule or ''}".rstrip())
+                lines.append(printable(f"{where}: … and {hidden:,} more [{group.code}] {group.rule or ''}".rstrip()))
         return "\n".join(lines)
 
     def summary(self) -> str:
