@@ -84,8 +84,11 @@ def _run_sql(con, resource: Resource, check: dict[str, Any]):
     """Run a check's SQL (one SELECT, sandboxed); a failure is a declaration error naming the schema file."""
     import duckdb
 
-    what = f"check {check.get('id')!r}"
-    sql = check_sql(resource, check)
+    what = f"check {check.get('id')!r}" if isinstance(check, dict) else f"check {check!r}"
+    try:
+        sql = check_sql(resource, check)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # until the declaration model checks keys
+        raise DeclarationError(f"{resource.declared_in}: {what} lacks or mistypes the key {exc}") from None
     one_select(con, sql, resource.declared_in, what)
     try:
         cursor = con.execute(sql)
@@ -108,7 +111,7 @@ def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
             line = line if line is not None else _line_of(con, resource, [record[k] for k in pk])
         failures.append((line, str(key or ""), str(record.get("message", row))))
     column = check.get("value") or check.get("column")
-    return Outcome(str(check["id"]), resource.name, str(check.get("description", "")), failures, column)
+    return Outcome(str(check.get("id")), resource.name, str(check.get("description", "")), failures, column)
 
 
 def _line_of(con, resource: Resource, key: list) -> int | None:
