@@ -133,7 +133,7 @@ def _lines(data: bytes) -> list[bytes]:
 def duplicate_line(data: bytes, rng: random.Random) -> bytes:
     lines = _lines(data)
     i = rng.randrange(len(lines))
-    return b"\n".join(lines[: i + 1] + [lines[i]] + lines[i + 1 :])
+    return b"\n".join([*lines[: i + 1], lines[i], *lines[i + 1 :]])
 
 
 def swap_lines(data: bytes, rng: random.Random) -> bytes:

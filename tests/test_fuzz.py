@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faultkit import cli, clean, mutate, small_project, tree_digest
+from tests.faultkit import clean, cli, mutate, small_project, tree_digest
 
 RAW_CASES = 240
 SCHEMA_CASES = 80
