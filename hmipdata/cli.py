@@ -37,6 +37,8 @@ def _print_report(report, fmt: str) -> None:
 def cmd_validate(args) -> int:
     from hmipdata import validate
 
+    if args.output and not Path(args.output).absolute().parent.is_dir():
+        raise UsageProblem(f"--output {args.output}: the folder {Path(args.output).absolute().parent} does not exist")
     if args.file:
         if not args.schema:
             raise UsageProblem("validate FILE needs --schema SCHEMA (a Table Schema in JSON or YAML)")

@@ -192,11 +192,14 @@ def _run_scan(con, table: TextTable, schema: TableSchema, placed: list[Placed]) 
     except Exception as exc:  # DuckDB may choke on binary content or odd line endings: say why
         if not check_nul(table):
             return False
-        if table.is_parquet or table.layout() is None:
-            raise
-        from hmipdata.rawtext import diagnose
+        from hmipdata.rawtext import diagnose, parquet_issue
 
-        table.report.add(diagnose(table.path, table.label, exc))
+        if table.is_parquet:
+            table.report.add(parquet_issue(table.label, exc))
+        elif table.layout() is not None:
+            table.report.add(diagnose(table.path, table.label, exc))
+        else:
+            raise
         table.readable = False
         return False
     return check_nul(table)

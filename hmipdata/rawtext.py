@@ -73,3 +73,11 @@ def diagnose(path: Path, label: str, error: Exception) -> Issue:
         path=label,
         hint="check the quoting and line endings; save as 'CSV UTF-8' and try again",
     )
+
+
+def parquet_issue(label: str, error: Exception) -> Issue:
+    """An issue for a Parquet file DuckDB could not read (corrupt or truncated)."""
+    from hmipdata.boundary import first_line
+
+    hint = "the file is corrupt or truncated: write it again, or submit CSV"
+    return Issue("source-error", f"cannot be read as Parquet ({first_line(error)})", path=label, hint=hint)

@@ -234,8 +234,17 @@ def _header_newlines(head: bytes) -> int:
 
 
 def open_parquet(con, path: Path, label: str, name: str) -> TextTable:
-    """Register a Parquet file as text view ``name``."""
-    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
+    """Register a Parquet file as text view ``name`` (a corrupt or truncated file is an issue, not a crash)."""
+    import duckdb
+
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
+    except duckdb.Error as exc:
+        from hmipdata.rawtext import parquet_issue
+
+        table = TextTable(name, path, label, [], is_parquet=True, readable=False)
+        table.report.add(parquet_issue(label, exc))
+        return table
     table = TextTable(name, path, label, [row[0] for row in described], is_parquet=True)
     _check_header(table)
     cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(table.header))
