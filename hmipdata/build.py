@@ -69,8 +69,12 @@ def _switch(root: Path, target: Path, link_name: str = "build") -> None:
         temp_link.unlink()
     temp_link.symlink_to(os.path.relpath(target, root))
     old = link.resolve() if link.is_symlink() else None
-    checkpoint("build-switch")
-    os.replace(temp_link, link)
+    try:
+        checkpoint("build-switch")
+        os.replace(temp_link, link)
+    except BaseException:
+        temp_link.unlink(missing_ok=True)
+        raise
     fsync_dir(root)
     checkpoint("build-switched")
     if old and old != target.resolve() and old.parent == (root / ".build").resolve():

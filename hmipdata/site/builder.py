@@ -78,8 +78,12 @@ def _swap(staging: Path, out: Path) -> None:
     temp_link = out.parent / f".site-link-{os.getpid()}"
     temp_link.unlink(missing_ok=True)
     temp_link.symlink_to(staging.name)
-    checkpoint("site-swap")
-    os.replace(temp_link, out)
+    try:
+        checkpoint("site-swap")
+        os.replace(temp_link, out)
+    except BaseException:
+        temp_link.unlink(missing_ok=True)
+        raise
     fsync_dir(out.parent)
     checkpoint("site-swapped")
     if old is not None and old != staging.resolve() and old.parent == out.parent.resolve():
