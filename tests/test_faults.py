@@ -235,3 +235,30 @@ def test_fault(baseline, tmp_path, case, fault_counts):
     assert not Path("/tmp/hmipdata-pwned.csv").exists()
     if (root.parent / "precious.txt").exists():
         assert (root.parent / "precious.txt").read_text() == "keep me"
+
+
+def test_exit_codes_are_documented_in_the_readme_contributing_and_help():
+    from hmipdata.boundary import EXIT_CODES
+    from hmipdata.cli import parser
+    from tests.conftest import ROOT
+
+    for doc in ("README.md", "CONTRIBUTING.md"):
+        assert EXIT_CODES.removesuffix(".") in (ROOT / doc).read_text(), doc
+    assert " ".join(EXIT_CODES.split()) in " ".join(parser().format_help().split())
+
+
+def test_a_bug_prints_a_traceback_and_a_please_report_line(monkeypatch):
+    import hmipdata.cli
+
+    def broken(args):
+        raise RuntimeError("an unexpected state")
+
+    monkeypatch.setattr(hmipdata.cli, "cmd_sql", broken)
+    run = cli("sql", "select 1")
+    assert run.code == 4 and "Traceback" in run.stderr and "please report" in run.stderr
+
+
+def test_debug_shows_the_traceback_of_an_expected_failure_too():
+    quiet, loud = cli("sql", ""), cli("--debug", "sql", "")
+    assert quiet.code == loud.code == 2
+    assert "Traceback" not in quiet.stderr and "Traceback" in loud.stderr and "query is empty" in loud.stderr
