@@ -16,6 +16,7 @@ from pathlib import Path
 
 from hmipdata.boundary import EXIT_CODES, handle
 from hmipdata.errors import InvalidData, UsageError
+from hmipdata.safetext import printable
 
 FORMATS = ("text", "json", "github")
 
@@ -124,7 +125,7 @@ def cmd_check(args) -> int:
         else:
             status = "FAIL"
             failed += 1
-        print(f"{status:<28} {outcome.table}: {outcome.check_id}  {outcome.description}")
+        print(printable(f"{status:<28} {outcome.table}: {outcome.check_id}  {outcome.description}"))
         for issue in results:
             print(f"    {issue.line()}")
     return 1 if failed else 0

@@ -151,7 +151,7 @@ def test_site_waits_for_a_running_build_and_two_sites_do_not_collide(built, tmp_
     results = [(p.wait(timeout=180), p.communicate()[1]) for p in runs]
     site = root / "build/site"
     whole = all((site / name).exists() for name in ("index.html", "assets/site.css", "hmipdata.duckdb"))
-    _count(fault_counts, "races build+site, site+site", all(code == 0 for code, _ in results) and whole)
+    _count(fault_counts, "races build+site, site+site, build+release", all(code == 0 for code, _ in results) and whole)
     assert all(code == 0 for code, _ in results), results
     assert whole, sorted(p.name for p in site.iterdir())
 
@@ -198,3 +198,29 @@ def test_hashing_streams_in_bounded_memory(tmp_path):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 8 << 20
+
+
+def test_staging_left_by_killed_runs_is_collected_by_the_next_run(built, tmp_path, fault_counts):
+    root = _copy(built, tmp_path / "repo")
+    stale = [root / ".build/out-killed", root / ".build/release-1.0.0-killed", root / "build/.site-new-killed"]
+    for folder in stale:
+        folder.mkdir()
+        (folder / "big").write_bytes(b"x" * 1000)
+    run = cli("--root", root, "build")  # up to date: still collects under the lock
+    gone = not any(p.exists() for p in stale)
+    _count(fault_counts, "leftovers of killed runs collected", run.code == 0 and gone)
+    assert run.code == 0 and gone, [p for p in stale if p.exists()]
+
+
+def test_build_and_release_at_once_both_finish_and_the_release_is_whole(built, tmp_path, fault_counts):
+    root = _copy(built, tmp_path / "repo")
+    command = [sys.executable, "-m", "hmipdata.cli", "--root", str(root)]
+    runs = [
+        subprocess.Popen([*command, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for args in (["build", "--force"], ["release"])
+    ]
+    results = [(p.wait(timeout=180), p.communicate()[1]) for p in runs]
+    verified = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=root / "build/releases/1.0.0", capture_output=True)
+    held = all(code == 0 for code, _ in results) and verified.returncode == 0
+    _count(fault_counts, "races build+site, site+site, build+release", held)
+    assert held, (results, verified.stdout)

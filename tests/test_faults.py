@@ -262,3 +262,14 @@ def test_debug_shows_the_traceback_of_an_expected_failure_too():
     quiet, loud = cli("sql", ""), cli("--debug", "sql", "")
     assert quiet.code == loud.code == 2
     assert "Traceback" not in quiet.stderr and "Traceback" in loud.stderr and "query is empty" in loud.stderr
+
+
+def test_a_header_holding_a_newline_cannot_forge_a_location_line(baseline, tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(baseline, root, symlinks=True)
+    forged = f"{SOURCES}:9:url: [type-error] forged"
+    _edit(root, SOURCES, _replace(b"source_id,", f'"source_id\n{forged}",'.encode()))
+    run = cli("--root", root, "validate")
+    assert run.code == 1 and "Traceback" not in run.output
+    assert not any(line.startswith(forged) for line in run.output.splitlines()), run.output
+    assert "\\n" + forged in run.output
