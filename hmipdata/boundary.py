@@ -42,6 +42,7 @@ ERRNOS: dict[int, Failure] = {
     errno.EACCES: Failure(EXIT_ENVIRONMENT, "permission denied: check the file's and its folder's permissions"),
     errno.EPERM: Failure(EXIT_ENVIRONMENT, "operation not permitted: check the file's and its folder's permissions"),
     errno.EIO: Failure(EXIT_ENVIRONMENT, "input/output error: check the disk"),
+    errno.EPIPE: Failure(EXIT_ENVIRONMENT, "the output was closed early (a pipe into a program that stopped)"),
     errno.EMFILE: Failure(EXIT_ENVIRONMENT, "too many open files: raise the limit (ulimit -n)"),
     errno.ENOENT: Failure(EXIT_USAGE, "no such file or folder: check the path"),
     errno.ENOTDIR: Failure(EXIT_USAGE, "a part of the path is a file, not a folder: check the path"),

@@ -19,6 +19,7 @@ from hmipdata.errors import Issue, Report
 from hmipdata.sqlrules import MAX_CELL_BYTES, ident, literal
 
 CHUNK = 1 << 20
+MAX_COLUMNS = 2_000  # documented cap on a table's width
 MAX_FIELD_BYTES = MAX_CELL_BYTES  # documented cap: one cell may hold at most 1 MiB
 csv.field_size_limit(MAX_FIELD_BYTES)
 
@@ -272,6 +273,11 @@ def open_relation(con, relation: str, label: str, name: str, header: list[str], 
 
 
 def _check_header(table: TextTable) -> None:
+    if len(table.header) > MAX_COLUMNS:
+        hint = f"at most {MAX_COLUMNS:,} columns: split the table, or check the delimiter"
+        table.issue("source-error", f"the header has {len(table.header):,} columns", row=1, hint=hint)
+        table.readable = False
+        return
     seen: set[str] = set()
     for i, label in enumerate(table.header):
         if not label.strip():

@@ -88,7 +88,9 @@ FAULTS = [
     ("build", "build-switch:EACCES", "permission denied"),
     ("site", "site-staging:ENOSPC", "disk is full"),
     ("site", "site-swap:EROFS", "read-only"),
+    ("release", "build-outputs:ENOSPC", "disk is full"),
 ]
+EXTRA = {"build": ["--force"], "site": ["--no-npm"], "release": []}
 
 
 @pytest.mark.parametrize("command,fault,words", FAULTS, ids=[f[1] for f in FAULTS])
@@ -96,13 +98,13 @@ def test_an_injected_write_error_is_one_line_and_exit_3(built, tmp_path, command
     root = _copy(built, tmp_path / "repo")
     _change_inputs(root)
     before = tree_digest(root / "build")
-    extra = ["--no-npm"] if command == "site" else ["--force"]
-    run = cli_process("--root", root, command, *extra, env={"HMIPDATA_FAIL_AT": fault})
+    run = cli_process("--root", root, command, *EXTRA[command], env={"HMIPDATA_FAIL_AT": fault})
     held = run.code == 3 and "Traceback" not in run.output and tree_digest(root / "build") == before
     _count(fault_counts, "disk full, read-only, permission", held and words in run.output)
     assert run.code == 3 and "Traceback" not in run.output, run.output
     assert words in run.output and len(run.stderr.strip().splitlines()) == 1, run.output
     assert tree_digest(root / "build") == before
+    assert not (root / "releases").exists()
 
 
 @pytest.fixture

@@ -168,6 +168,12 @@ CASES = [
     Case("first-line-blank", _with(SOURCES, lambda d: b"\n" + d), 1, (f"{SOURCES}:1", "first line is blank")),
     Case("lone-cr-in-cell", _with(SOURCES, _cell("HM\rInspectorate")), 1, (f"{SOURCES}:2", "carriage return")),
     Case("crlf-header-lf-rows", _with(SOURCES, lambda d: d.replace(b"\n", b"\r\n", 1)), 1, ("mixed line endings",)),
+    Case(
+        "too-many-columns",
+        _with(SOURCES, lambda d: b",".join(b"c%d" % i for i in range(2001)) + b"\n" + d),
+        1,
+        ("2,001 columns",),
+    ),
     Case("cell-over-1-mib", _with(SOURCES, _cell("x" * (1 << 20 | 1000))), 1, ("over the cap",)),
     Case("zero-width-only-cell", _with(SOURCES, _cell("\u200b")), 0, ("warning", "invisible character")),
     # safe text
@@ -210,7 +216,7 @@ def baseline(tmp_path_factory) -> Path:
 
 
 def test_case_count_is_visible():
-    assert len(CASES) == 30
+    assert len(CASES) == 31
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
