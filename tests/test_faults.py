@@ -134,6 +134,25 @@ def _validate(name: str, make: Callable[[Path], None]) -> Callable[[Path], list[
     return setup
 
 
+def _workbook(stray: bool) -> Callable[[Path], None]:
+    """A workbook with the sources header and a stray cell at XFD1048576, or a formula without a saved value."""
+
+    def make(path: Path) -> None:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["source_id", "seed_file", "title", "publisher", "publication_date", "document_type", "url"])
+        sheet.append(["a-b", "f.txt", "T", "P", "2021", "report", "https://example.org"])
+        if stray:
+            sheet["XFD1048576"] = "x"
+        else:
+            sheet["B2"] = '=CONCAT("f", ".txt")'  # openpyxl saves no value for it
+        book.save(path)
+
+    return make
+
+
 BOMB = "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
 BILLION_LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + BOMB
 
@@ -186,6 +205,10 @@ CASES = [
     Case("derive-copies-out", _derived("SELECT 1; COPY (SELECT 1) TO '/tmp/hmipdata-pwned.csv'"), 2, ("one SELECT",)),
     Case("check-reads-a-file", _query_check, 2, (SOURCES_SCHEMA, "outside the declared inputs")),
     Case("yaml-billion-laughs", _with(SOURCES_SCHEMA, lambda d: d + BILLION_LAUGHS.encode()), 1, ("aliases",)),
+    Case("xlsx-cell-at-XFD1048576", _validate("stray.xlsx", _workbook(stray=True)), 1, ("XFD1048576",)),
+    Case(
+        "xlsx-formula-without-value", _validate("formula.xlsx", _workbook(stray=False)), 1, ("cell B2", "saved value")
+    ),
     # the lock and the work folder in a bad state
     Case("lock-is-a-folder", _work("lock-folder"), 3, (".build/lock is a folder",)),
     Case("lock-is-a-symlink", _work("lock-symlink"), 3, ("symlink", "never follows")),
@@ -216,7 +239,7 @@ def baseline(tmp_path_factory) -> Path:
 
 
 def test_case_count_is_visible():
-    assert len(CASES) == 31
+    assert len(CASES) == 33
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
