@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hmipdata.safetext import printable
@@ -95,26 +96,37 @@ def duckdb_failure(exc: Exception) -> tuple[int, str]:
     return EXIT_USAGE, first_line(exc)
 
 
-def classify(exc: BaseException) -> tuple[int, str] | None:
-    """Exit code and message for an expected failure, or None for a bug."""
+def _own(exc: BaseException) -> tuple[int, str]:
+    return getattr(exc, "exit_code", EXIT_INVALID), one_line(exc)
+
+
+def _is_hmipdata(exc: BaseException) -> bool:
     from hmipdata.errors import HmipdataError
 
-    if isinstance(exc, HmipdataError):
-        return getattr(exc, "exit_code", EXIT_INVALID), one_line(exc)
-    if isinstance(exc, OSError):
-        return os_failure(exc)
-    if isinstance(exc, MemoryError):
-        return EXIT_ENVIRONMENT, "out of memory (free some memory, or validate the file on a larger machine)"
-    if isinstance(exc, ValueError) and "null byte" in str(exc):
-        return EXIT_USAGE, "a path contains a NUL byte (\\0): check the path"
-    if _is_duckdb(exc):
-        return duckdb_failure(exc)
-    return None
+    return isinstance(exc, HmipdataError)
 
 
 def _is_duckdb(exc: BaseException) -> bool:
     module = type(exc).__module__ or ""
     return module.split(".")[0] in ("duckdb", "_duckdb")
+
+
+# Expected failures, in order: how to recognise each, and how to show it.
+KNOWN: tuple[tuple[Callable[[BaseException], bool], Callable[[BaseException], tuple[int, str]]], ...] = (
+    (_is_hmipdata, _own),
+    (lambda exc: isinstance(exc, OSError), os_failure),
+    (lambda exc: isinstance(exc, MemoryError), lambda exc: (EXIT_ENVIRONMENT, "out of memory (free some memory)")),
+    (
+        lambda exc: isinstance(exc, ValueError) and "null byte" in str(exc),
+        lambda exc: (EXIT_USAGE, "a path contains a NUL byte (\\0): check the path"),
+    ),
+    (_is_duckdb, duckdb_failure),
+)
+
+
+def classify(exc: BaseException) -> tuple[int, str] | None:
+    """Exit code and message for an expected failure, or None for a bug."""
+    return next((show(exc) for known, show in KNOWN if known(exc)), None)
 
 
 def report_bug(exc: BaseException) -> int:
