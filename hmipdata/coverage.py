@@ -101,16 +101,20 @@ def _raw_files(root: Path) -> list[Path]:
     return [root / r.path for r in load_project(root).resources if r.path]
 
 
-def account(root: Path, seeds: Path) -> Accounting:
-    docs = documents(root, seeds)
-    numbers = [n for source_id, text in docs.items() for n in extract(source_id, text)]
-    at = {(n.source_id, n.start): n for n in numbers}
-    acc = Accounting(numbers)
+class _Index:
+    """The extracted numbers of each document, by position."""
 
-    def inside(source_id: str, start: int, end: int) -> list[Number]:
-        return [n for (s, p), n in at.items() if s == source_id and start <= p and at[(s, p)].end <= end]
+    def __init__(self, numbers: list[Number]):
+        self.by_source: dict[str, list[Number]] = {}
+        for n in numbers:
+            self.by_source.setdefault(n.source_id, []).append(n)
 
-    # 1. published through an occurrence: quote + printed text
+    def inside(self, source_id: str, start: int, end: int) -> list[Number]:
+        return [n for n in self.by_source.get(source_id, []) if start <= n.start and n.end <= end]
+
+
+def _published_by_quotes(root: Path, docs: dict[str, str], index: _Index, acc: Accounting) -> None:
+    """Numbers inside a raw row's quote and within its printed text (value_text, *_text, period_label)."""
     for path in _raw_files(root):
         for line, row in _rows(path):
             quote, source_id = row.get("quote") or "", row.get("source_id") or ""
@@ -123,20 +127,17 @@ def account(root: Path, seeds: Path) -> Accounting:
             for q in starts:
                 for printed in texts:
                     for i in _find_all(quote, printed):
-                        for n in inside(source_id, q + i, q + i + len(printed)):
+                        for n in index.inside(source_id, q + i, q + i + len(printed)):
                             acc.published.setdefault(n, f"{path.relative_to(root)}:{line}")
 
-    # 3. exclusions (applied before printed tables, which subtract them)
+
+def _excluded(root: Path, docs: dict[str, str], index: _Index, acc: Accounting) -> None:
+    """Numbers listed in the exclusions, by context; a row that accounts for nothing new is a problem."""
     for line, row in _rows(root / EXCLUSIONS):
         eid, source_id, context, number = row["exclusion_id"], row["source_id"], row["context"], row["number"]
         acc.reason_class[eid] = row["reason_class"]
         starts = _find_all(docs.get(source_id, ""), context)
-        hits = [
-            n
-            for s in starts
-            for n in inside(source_id, s, s + len(context))
-            if not number or n.text == number
-        ]
+        hits = [n for s in starts for n in index.inside(source_id, s, s + len(context)) if n.text == number]
         new = [n for n in hits if n not in acc.published and n not in acc.excluded]
         if not starts:
             acc.problems.append(f"{EXCLUSIONS}:{line}: context of {eid} not found in {source_id}")
@@ -147,20 +148,25 @@ def account(root: Path, seeds: Path) -> Accounting:
         for n in new:
             acc.excluded[n] = eid
 
-    # 2. printed tables: the region's numbers are exactly the transcription's
+
+def _region(text: str, row: dict) -> tuple[int, int]:
+    start = text.find(row["starts_with"])
+    if start < 0:
+        return -1, -1
+    if not row["ends_before"]:  # the region runs to the end of the document
+        return start, len(text)
+    return start, text.find(row["ends_before"], start + 1)
+
+
+def _published_in_tables(root: Path, docs: dict[str, str], index: _Index, acc: Accounting) -> None:
+    """Numbers of a printed table: the region's numbers, less exclusions, are exactly its transcription's."""
     for line, row in _rows(root / PRINTED_TABLES):
-        source_id, text = row["source_id"], docs.get(row["source_id"], "")
-        start = text.find(row["starts_with"])
-        if start < 0:
-            end = -1
-        elif row["ends_before"]:
-            end = text.find(row["ends_before"], start + 1)
-        else:  # the region runs to the end of the document
-            end = len(text)
+        source_id = row["source_id"]
+        start, end = _region(docs.get(source_id, ""), row)
         if start < 0 or end < 0:
             acc.problems.append(f"{PRINTED_TABLES}:{line}: region {row['region_id']} not found in {source_id}")
             continue
-        region = [n for n in inside(source_id, start, end) if n not in acc.excluded and n not in acc.published]
+        region = [n for n in index.inside(source_id, start, end) if n not in acc.excluded and n not in acc.published]
         printed: Counter = Counter()
         for spec in row["raw_columns"].split():
             file, _, column = spec.partition(":")
@@ -175,6 +181,16 @@ def account(root: Path, seeds: Path) -> Accounting:
             continue
         for n in region:
             acc.published.setdefault(n, row["region_id"])
+
+
+def account(root: Path, seeds: Path) -> Accounting:
+    """Account for every number of the source documents of the project at ``root``."""
+    docs = documents(root, seeds)
+    acc = Accounting([n for source_id, text in docs.items() for n in extract(source_id, text)])
+    index = _Index(acc.numbers)
+    _published_by_quotes(root, docs, index, acc)
+    _excluded(root, docs, index, acc)
+    _published_in_tables(root, docs, index, acc)
     return acc
 
 

@@ -59,7 +59,8 @@ def test_every_row_has_provenance():
         for r, line, row in _raw_rows()
         # anomaly_rows only links an anomaly (which has its source) to the rows it touches
         # the coverage lists point into the sources by verbatim context or region
-        if r.name not in ("sources", "anomaly_rows", "coverage_exclusions", "coverage_printed_tables") and (not row.get("source_id") or not row.get("source_location"))
+        if r.name not in ("sources", "anomaly_rows", "coverage_exclusions", "coverage_printed_tables")
+        and (not row.get("source_id") or not row.get("source_location"))
     ]
     assert not missing
 
