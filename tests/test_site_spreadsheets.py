@@ -41,7 +41,10 @@ def test_xlsx_has_cover_contents_notes_and_the_table(site):
     cover = book["Cover"]
     labels = {row[0].value: row[1].value for row in cover.iter_rows(min_row=3) if row[0].value}
     assert {"Source", "Release date", "Contact", "Licence"} <= set(labels)
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}|\[x\]|", str(labels["Release date"] or ""))
+    if (ROOT / "releases" / PROJECT.version / "CONTENTS.sha256").is_file():
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}|\[x\]|", str(labels["Release date"] or ""))
+    else:  # a version not yet recorded by `hmipdata release` claims no date
+        assert labels["Release date"] == "Not yet released"
     assert "Open Government Licence v3.0" in labels["Licence"]
     sheet = book["caseloads"]
     assert sheet["A1"].value.startswith(PROJECT.resource("caseloads").title) and "[note 1]" in sheet["A1"].value
@@ -76,7 +79,7 @@ def test_ods_numbers_are_numbers(site):
     import pandas as pd
 
     table = pd.read_excel(site / "data" / "sfo-reviews.ods", engine="odf", sheet_name="sfo_reviews", header=2)
-    assert table["Number of SFO reviews (SFO reviews)"].dtype.kind in "if"
+    assert table["Number of SFO reviews"].dtype.kind in "if"
     assert table["Year"].tolist()[:1] == [2015]
 
 
