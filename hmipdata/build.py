@@ -40,7 +40,8 @@ def inputs_digest(root: Path) -> str:
     digest = hashlib.sha256()
     package_dir = Path(__file__).parent
     code = [p for p in sorted(package_dir.rglob("*.py")) if "site" not in p.relative_to(package_dir).parts]
-    files = [*sorted((root / "schemas").rglob("*")), *sorted((root / "raw").rglob("*")), *code]
+    # CHANGELOG.md dates the version (datapackage.json `created`, the database's metadata).
+    files = [*sorted((root / "schemas").rglob("*")), *sorted((root / "raw").rglob("*")), root / "CHANGELOG.md", *code]
     for path in files:
         if path.is_file():
             digest.update(
@@ -74,12 +75,14 @@ def validate_project(project: Project, limit: int = 5):
     import duckdb
 
     from hmipdata.checks import run_checks
+    from hmipdata.citation import check_citation
     from hmipdata.load import load_project_tables
     from hmipdata.placeholders import unfilled
     from hmipdata.semver import check_version
 
     con = duckdb.connect()
     report = check_version(project)
+    report.extend(check_citation(project))
     report.extend(unfilled(project.root))
     report.extend(load_project_tables(con, project, limit=limit))
     if report.valid:
