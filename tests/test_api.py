@@ -16,9 +16,9 @@ from hmipdata.api import ChecksumError, NotFound
 from hmipdata.release import write_sums
 
 
-def make_site(built: Path, dest: Path) -> tuple[Path, str]:
+def make_site(built: Path, dest: Path, version: str | None = None) -> tuple[Path, str]:
     """A site-shaped directory serving one release, as `hmipdata site` lays it out: releases/<v>/ and latest/."""
-    version = json.loads((built / "datapackage.json").read_text())["version"]
+    version = version or json.loads((built / "datapackage.json").read_text())["version"]
     for name in (version, "latest"):
         release = dest / "releases" / name
         release.mkdir(parents=True)
@@ -127,3 +127,17 @@ def test_import_stays_light():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_readme_python_example_runs_against_a_served_site(built, tmp_path):
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(import hmipdata\n.*?)```", readme, re.S)
+    (version,) = set(re.findall(r'version="(\d+\.\d+\.\d+)"', code))
+    site = tmp_path / "site"
+    make_site(built, site, version)
+    env = {**__import__("os").environ, "HMIPDATA_SOURCE": serve(site), "HMIPDATA_CACHE": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "probation_officer" in done.stdout
