@@ -15,12 +15,36 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy the build's inputs (raw/, schemas/, releases/, CHANGELOG.md) into ``dest``."""
+    """Copy the build's inputs (raw/, schemas/, releases/, CHANGELOG.md) into ``dest``.
+
+    A copy has no git history, so the recorded releases older than the current
+    version (which a release of the current version diffs against) are copied
+    in built, as a user would download them (rebuilt once from this
+    repository's history).
+    """
     for part in ("raw", "schemas", "releases"):
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, dest / part)
     shutil.copy2(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")
+    for version, built in earlier_releases().items():
+        shutil.copytree(built, dest / ".build" / "releases" / version, symlinks=True)
     return dest
+
+
+_EARLIER: dict[str, Path] = {}
+
+
+def earlier_releases() -> dict[str, Path]:
+    """Recorded versions other than the current one, built (from history once, then kept in .build/releases)."""
+    if not _EARLIER:
+        from hmipdata.history import recorded_versions, restore
+        from hmipdata.project import load_project
+
+        current = load_project(ROOT).version
+        for version in recorded_versions(ROOT):
+            if version != current:
+                _EARLIER[version] = restore(ROOT, version)
+    return _EARLIER
 
 
 @pytest.fixture

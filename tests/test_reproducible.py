@@ -68,7 +68,7 @@ def test_changing_one_value_under_a_released_version_is_refused_naming_the_table
     release(project_copy)
     annexe = project_copy / "raw/caseloads/annexe-2.csv"
     annexe.write_text(annexe.read_text().replace("Essex CRC,59.9,", "Essex CRC,59.8,"))
-    with pytest.raises(ReleaseRefused, match=r"different content in caseloads\b"):
+    with pytest.raises(ReleaseRefused, match=r"different content in [^(]*\bcaseloads\b"):
         release(project_copy)
 
 
