@@ -187,3 +187,35 @@ def test_ods_iso_dates_contents_links_frozen_headers(site, converted):
     # LibreOffice itself writes the dates in ISO form (without the date style: "03/01/2020 00:00:00").
     caseloads = read_csv(converted["ods"] / "hmipdata-caseloads.csv")
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[2]) for row in caseloads[HEADER_ROW + 1 :])
+
+
+def test_libreoffice_reads_the_ods_links_and_iso_dates(site, converted, tmp_path):
+    """LibreOffice opens the ODS and writes it out as XLSX: the contents links and the date format survive.
+
+    (Headless LibreOffice has no view, so it neither reads nor writes frozen
+    panes: those are checked in settings.xml above.)
+    """
+    import openpyxl
+
+    soffice = ensure_libreoffice()
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(site / "hmipdata.ods"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "hmipdata.xlsx")
+    contents = book["Contents"]
+    links = {c.value: c.hyperlink.location for (c,) in contents.iter_rows(min_row=4, max_col=1) if c.hyperlink}
+    assert links == {r.name: f"{r.name}!A1" for r in PROJECT.published}
+    assert book["caseloads"].cell(HEADER_ROW + 2, 3).number_format.replace("\\", "") == "yyyy-mm-dd"
