@@ -114,3 +114,60 @@ def test_readme_duckdb_snippets_run(built):
                 assert con.execute(statement).fetchall(), statement
     finally:
         con.close()
+
+
+def ensure_rscript() -> str:
+    """Rscript from Debian's r-base-core, installed with apt-get when missing."""
+    import os
+    import shutil
+    import subprocess
+
+    from test_site_support import memo
+
+    def make() -> str:
+        if not shutil.which("Rscript"):
+            if shutil.which("apt-get") is None or os.geteuid() != 0:
+                pytest.fail("R is missing; install it: apt-get install r-base-core (as root)")
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            for command in (
+                ["apt-get", "update"],
+                ["apt-get", "install", "-y", "--no-install-recommends", "r-base-core"],
+            ):
+                subprocess.run(command, check=True, env=env, capture_output=True, timeout=900)
+        return shutil.which("Rscript") or pytest.fail("Rscript not found after installing r-base-core")
+
+    return memo("rscript", make)
+
+
+R_SUMMARY = """
+cat(nrow({name}), "\\n")
+for (col in names({name})) {{
+  x <- {name}[[col]]
+  cat(col, class(x)[1], sum(is.na(x)), if (is.numeric(x)) format(sum(x, na.rm = TRUE), digits = 15) else "-", "\\n")
+}}
+"""
+
+
+def test_base_r_snippets_read_every_table_from_a_served_site(site):
+    """The base-R line of each table page's R code, run by real R against the site served on 127.0.0.1."""
+    import subprocess
+
+    from test_site_support import serve
+
+    rscript = ensure_rscript()
+    url = serve(site)
+    for resource in PROJECT.published:
+        first = snippet(table_page(site, resource.name), "R").split("\n\n")[0].replace(BASE_URL, url)
+        done = subprocess.run(
+            [rscript, "-e", first + R_SUMMARY.format(name=resource.name)], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.split("\n")
+        rows = csv_rows(site, resource.name)
+        assert int(lines[0]) == len(rows), resource.name
+        for line, f in zip(lines[1:], resource.schema.fields, strict=False):
+            name, _kind, missing, total = line.split()
+            values = [row[f.name] for row in rows]
+            assert name == f.name and int(missing) == values.count(""), (resource.name, f.name)
+            if f.type in ("integer", "number"):
+                assert float(total) == pytest.approx(sum(float(v) for v in values if v)), (resource.name, f.name)
