@@ -12,7 +12,7 @@ import csv
 import json
 from pathlib import Path
 
-import jsonschema
+import jsonschema  # installed with frictionless (its descriptor validation)
 import pytest
 from venv_support import run_python, tool_python
 
