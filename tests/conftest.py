@@ -37,13 +37,16 @@ _EARLIER: dict[str, Path] = {}
 def earlier_releases() -> dict[str, Path]:
     """Recorded versions other than the current one, built (from history once, then kept in .build/releases)."""
     if not _EARLIER:
-        from hmipdata.history import recorded_versions, restore
+        from hmipdata.history import HistoryError, recorded_versions, restore
         from hmipdata.project import load_project
 
         current = load_project(ROOT).version
         for version in recorded_versions(ROOT):
             if version != current:
-                _EARLIER[version] = restore(ROOT, version)
+                try:
+                    _EARLIER[version] = restore(ROOT, version)
+                except HistoryError:  # no git history here: only releasing a raised version needs it
+                    continue
     return _EARLIER
 
 
