@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from hmipdata.errors import Group, Issue, Report, SchemaError
+from hmipdata.errors import DeclarationError, Group, Issue, Report, SchemaError
 from hmipdata.schema import ForeignKey, TableSchema, load_schema, parse_schema, read_mapping
 from hmipdata.sqlrules import ident, literal
 
@@ -73,9 +73,12 @@ def validate_file(
         schema = load_schema(Path(schema))
     path = Path(path)
     label = label or str(path)
-    if not path.is_file():
+    from hmipdata.inputs import file_problem
+
+    problem = file_problem(path)
+    if problem:
         report = Report()
-        report.add(Issue("source-error", "file not found", path=label, hint="check the path"))
+        report.add(Issue("source-error", problem, path=label, hint="check the path"))
         return report
     from functools import partial
 
@@ -118,6 +121,11 @@ def validate_project(root: Path, limit: int = 5) -> Report:
 
     try:
         project = load_project(root)
+    except DeclarationError as exc:
+        from hmipdata.placeholders import unfilled
+
+        exc.report.extend(unfilled(root))  # every problem in one run: the placeholders left too
+        return exc.report
     except SchemaError as exc:
         report = Report()
         report.add(Issue("schema-error", str(exc)))

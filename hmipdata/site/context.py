@@ -45,8 +45,9 @@ class SiteContext:
 
     @property
     def release_date(self) -> str | None:
-        """The changelog's date for the version in build/, if it has been released (its record is kept)."""
-        if not (self.root / "releases" / self.version / "CONTENTS.sha256").is_file():
+        """The changelog's date for the version in build/, if it has been released (recorded or in build/releases)."""
+        recorded = self.root / "releases" / self.version / "CONTENTS.sha256"
+        if not recorded.is_file() and not (self.build / "releases" / self.version).is_dir():
             return None
         return next((e.date for e in self.changelog if e.version == self.version), None)
 
@@ -128,7 +129,7 @@ def pages_url(homepage: str) -> str:
 
 def load_context(root: Path, build: Path, base_url: str | None = None) -> SiteContext:
     """Read the project's schemas and the built tables in ``build``."""
-    project = load_project(root)
+    project = load_project(root, raw=False)  # the site reads build/, not raw/
     package = build / "datapackage.json"
     if not package.is_file() or not (build / "hmipdata.duckdb").is_file():
         raise SiteError(f"{build} has no finished build; run `hmipdata build` first")
