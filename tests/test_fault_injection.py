@@ -222,7 +222,12 @@ def test_build_and_release_at_once_both_finish_and_the_release_is_whole(built, t
         for args in (["build", "--force"], ["release"])
     ]
     results = [(p.wait(timeout=180), p.communicate()[1]) for p in runs]
-    verified = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=root / "build/releases/1.0.0", capture_output=True)
+    from hmipdata.project import load_project
+
+    version = load_project(root).version  # the version the release just recorded
+    verified = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=root / "build/releases" / version, capture_output=True
+    )
     held = all(code == 0 for code, _ in results) and verified.returncode == 0
     _count(fault_counts, "races build+site, site+site, build+release", held)
     assert held, (results, verified.stdout)
