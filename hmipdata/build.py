@@ -42,6 +42,7 @@ def validate_project(project: Project, limit: int = 5, writable: Path | None = N
 
     from hmipdata.changelog import read_changelog
     from hmipdata.checks import run_checks, sql_problems
+    from hmipdata.citation import check_citation
     from hmipdata.load import load_project_tables
     from hmipdata.placeholders import unfilled
     from hmipdata.sandbox import sandbox
@@ -51,6 +52,7 @@ def validate_project(project: Project, limit: int = 5, writable: Path | None = N
     con = duckdb.connect()
     sandbox(con, project, writable)
     report = check_version(project)
+    report.extend(check_citation(project))
     report.extend(unfilled(project.root))
     report.extend(load_project_tables(con, project, limit=limit))
     report.extend(sql_problems(con, project))

@@ -83,6 +83,10 @@ class FieldDecl(Strict):
     example: Scalar = None
     unit: str = ""
     """hmipdata: unit of measure, free text (percent, cases per officer, people)."""
+    unitField: str = ""
+    """hmipdata: the column giving each row's unit, when it varies by row (instead of unit)."""
+    categoriesOrdered: bool = False
+    """Table Schema v2: the enum's order means something (ratings, periods in time); R reads an ordered factor."""
     constraints: Constraints = Constraints()
     display: Display = Display()
     """hmipdata: formatting hints for the site and spreadsheets."""
@@ -221,8 +225,12 @@ class PackageDecl(Strict):
     description: str = ""
     version: Annotated[Any, WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d+\.\d+$"})]
     """Semantic version MAJOR.MINOR.PATCH; a schema change needs a higher major or minor."""
+    id: str | None = None
+    """A stable identifier of the package across its versions (datapackage.json ``id``)."""
     homepage: str | None = None
     keywords: list[str] = []
+    spatialCoverage: str | None = None
+    """Where the figures are about (schema.org spatialCoverage on the site), e.g. England and Wales."""
     licenses: list[License] = []
     contributors: list[Contributor] = []
 

@@ -38,6 +38,22 @@ def _fields(doc: Document, table) -> Iterator[Issue]:
             )
         seen.add(f.name)
         yield from field_constraints(doc, i, f)
+    names = [f.name for f in table.schema_.fields]
+    for i, f in enumerate(table.schema_.fields):
+        if f.unitField and f.unitField not in names:
+            yield issue(
+                doc,
+                ("schema", "fields", i, "unitField"),
+                f"unitField names field {f.unitField!r}, which {table.name} does not have",
+                did_you_mean(f.unitField, names, "fields"),
+            )
+        if f.unitField and f.unit:
+            yield issue(
+                doc,
+                ("schema", "fields", i, "unitField"),
+                f"field {f.name!r} has both unit and unitField",
+                "give a fixed unit (unit) or the column that holds each row's unit (unitField), not both",
+            )
 
 
 def _keys(doc: Document, table) -> Iterator[Issue]:

@@ -74,6 +74,9 @@ CATALOGUE: dict[str, Kind] = {
     "unsafe-path": Kind(
         "path is not allowed", "use a relative path inside the repository, without '..', URLs or symlinks"
     ),
+    "citation-mismatch": Kind(
+        "CITATION.cff disagrees with the package", "update CITATION.cff to match schemas/package.yaml and CHANGELOG.md"
+    ),
     "breaking-change": Kind(
         "breaking schema change without a major version", "raise the major version in schemas/package.yaml"
     ),

@@ -27,6 +27,9 @@ def test_frictionless_validates_the_package(built):
 def test_descriptor_records_bytes_and_hashes(built):
     descriptor = json.loads((built / "datapackage.json").read_text())
     for resource in descriptor["resources"]:
+        if resource["format"] == "parquet":  # a plain resource: frictionless cannot count Parquet bytes
+            assert "bytes" not in resource
+            continue
         data = (built / resource["path"]).read_bytes()
         assert resource["bytes"] == len(data)
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()

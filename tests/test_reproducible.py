@@ -71,7 +71,7 @@ def test_changing_one_value_under_a_released_version_is_refused_naming_the_table
     release(project_copy)
     annexe = project_copy / "raw/caseloads/annexe-2.csv"
     annexe.write_text(annexe.read_text().replace("Essex CRC,59.9,", "Essex CRC,59.8,"))
-    with pytest.raises(ReleaseRefused, match=r"different content in (?:[^(]*, )?caseloads\b"):
+    with pytest.raises(ReleaseRefused, match=r"different content in [^(]*\bcaseloads\b"):
         release(project_copy)
 
 
@@ -108,8 +108,10 @@ def test_diff_against_a_recorded_version_works_on_a_fresh_clone(clone):
 
 
 def test_release_on_a_fresh_clone_changes_nothing_in_the_repository(clone):
+    """Nothing but the record of a version not yet recorded (a raised version awaiting `hmipdata release`)."""
+
     version = load_project(clone).version
-    recorded = version in recorded_versions(clone)  # else this release records it, as `hmipdata release` does
+    recorded = version in recorded_versions(clone)
     done = _cli(clone, "release")
     assert done.returncode == 0, done.stderr
     status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout

@@ -1,4 +1,5 @@
-"""Structured metadata: schema.org Dataset JSON-LD for each table page, and the sitemap."""
+"""Structured metadata: schema.org Dataset JSON-LD for each table page, a DataCatalog for the
+home page, and the sitemap (with the release date as ``lastmod``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,66 @@ def _citations(ctx, source_ids) -> list[dict]:
             item["url"] = safe_url(s.get("url"))
         out.append(item)
     return out
+
+
+def temporal_coverage(ctx, resource: Resource) -> str | None:
+    """ISO 8601 interval spanned by the table's dates (or years), e.g. ``2020-03-01/2020-09-28``."""
+    frame = ctx.frames.get(resource.name)
+    if frame is None:
+        return None
+    dates, years = [], []
+    for f in resource.schema.fields:
+        if f.name not in frame.columns:
+            continue
+        values = frame[f.name].dropna().tolist()
+        if f.type == "date":
+            dates += [str(v)[:10] for v in values]
+        elif f.type == "year":
+            years += [int(v) for v in values]
+    if dates:
+        return f"{min(dates)}/{max(dates)}"
+    if years:
+        return f"{min(years)}/{max(years)}"
+    return None
+
+
+def _spatial(ctx) -> dict | None:
+    area = ctx.project.meta.get("spatialCoverage")
+    return {"@type": "Place", "name": str(area)} if area else None
+
+
+def _keywords(ctx) -> list[str]:
+    return [str(k) for k in ctx.project.meta.get("keywords") or []]
+
+
+def data_catalog(ctx) -> dict:
+    """The home page: the package as a schema.org DataCatalog of its tables."""
+    meta = ctx.project.meta
+    data = {
+        "@context": "https://schema.org",
+        "@type": "DataCatalog",
+        "@id": ctx.base_url,
+        "name": meta.get("title", "hmipdata"),
+        "description": str(meta.get("description", "")).strip(),
+        "url": ctx.base_url,
+        "version": ctx.version,
+        "license": LICENCE_URL,
+        "inLanguage": "en-GB",
+        "keywords": _keywords(ctx),
+        "creator": {"@type": "Organization", "name": "hmipdata contributors"},
+        "publisher": PUBLISHER,
+        "dataset": [
+            {"@type": "Dataset", "@id": ctx.url(table_page(r)), "name": r.title, "url": ctx.url(table_page(r))}
+            for r in ctx.project.published
+        ],
+    }
+    if meta.get("homepage"):
+        data["sameAs"] = str(meta["homepage"])
+    if _spatial(ctx):
+        data["spatialCoverage"] = _spatial(ctx)
+    if ctx.release_date:
+        data["datePublished"] = ctx.release_date
+    return data
 
 
 def dataset(ctx, resource: Resource) -> dict:
@@ -76,14 +137,31 @@ def dataset(ctx, resource: Resource) -> dict:
             for f in resource.schema.fields
         ],
     }
+    if _keywords(ctx):
+        data["keywords"] = _keywords(ctx)
+    coverage = temporal_coverage(ctx, resource)
+    if coverage:
+        data["temporalCoverage"] = coverage
+    if _spatial(ctx):
+        data["spatialCoverage"] = _spatial(ctx)
     if ctx.release_date:
         data["datePublished"] = ctx.release_date
     return data
 
 
+def last_modified(ctx) -> str | None:
+    """The date of the version the site shows: its release date, else its CHANGELOG.md date."""
+    if ctx.release_date:
+        return ctx.release_date
+    return next((e.date for e in ctx.changelog if e.version == ctx.version), None)
+
+
 def sitemap(ctx, pages: list[str]) -> str:
+    when = last_modified(ctx)
+    lastmod = f"<lastmod>{when}</lastmod>" if when else ""
     urls = "".join(
-        f"<url><loc>{escape(ctx.base_url if p == 'index.html' else ctx.url(p))}</loc></url>\n" for p in sorted(pages)
+        f"<url><loc>{escape(ctx.base_url if p == 'index.html' else ctx.url(p))}</loc>{lastmod}</url>\n"
+        for p in sorted(pages)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -21,7 +21,7 @@ from hmipdata.site.html import (
 )
 from hmipdata.site.layouts import layout_for, layout_table
 from hmipdata.site.markers import SHORTHAND, marker_targets, symbols_allowed
-from hmipdata.site.metadata import dataset
+from hmipdata.site.metadata import data_catalog, dataset
 from hmipdata.site.paths import (
     DATABASE,
     DATAPACKAGE,
@@ -137,10 +137,27 @@ def snippets(ctx, resource: Resource) -> str:
         f'import pandas as pd\n\n{name} = pd.read_parquet("{parquet}")\n'
         f'# or from CSV (blank cells are missing values)\n{name} = pd.read_csv("{csv}")'
     )
+    version = ctx.version
+    python = (
+        f"import hmipdata  # pip install git+{ctx.project.meta.get('homepage', '')}\n\n"
+        f"# version {version}, checked against the release's SHA256SUMS and cached\n"
+        f'{name} = hmipdata.load("{name}", version="{version}")\n'
+        f'hmipdata.schema("{name}", version="{version}").validate({name})  # pandera'
+    )
+    r = (
+        f"# base R: blank cells are missing values\n"
+        f'{name} <- read.csv("{csv}", na.strings = "", encoding = "UTF-8")\n\n'
+        f"# or the frictionless package: dates as Dates, categories as factors\n"
+        f"library(frictionless)\n"
+        f'package <- read_package("{ctx.url(DATAPACKAGE)}")\n'
+        f'{name} <- read_resource(package, "{name}")'
+    )
     return (
         '<section aria-labelledby="use"><h2 id="use">Use this table</h2>'
         f"<h3>DuckDB</h3><pre><code>{esc(duck)}</code></pre>"
         f"<h3>pandas</h3><pre><code>{esc(pandas)}</code></pre>"
+        f"<h3>Python (hmipdata)</h3><pre><code>{esc(python)}</code></pre>"
+        f"<h3>R</h3><pre><code>{esc(r)}</code></pre>"
         f"<p>{link(table_page(resource), sql_link(f'SELECT * FROM {name} LIMIT 20'), 'Query this table in your browser')}"
         " (DuckDB in the page, no server needed).</p></section>"
     )
@@ -263,4 +280,10 @@ you acknowledge the source.</p>
 Open Government Licence v3.0.</p></blockquote>
 <p>Cite the source document of the table you use too: each table page names it.</p>
 </section>"""
-    return Page("index.html", title, body, description=str(meta.get("description", "")).strip())
+    return Page(
+        "index.html",
+        title,
+        body,
+        description=str(meta.get("description", "")).strip(),
+        head=json_ld(data_catalog(ctx)),
+    )

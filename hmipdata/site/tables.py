@@ -48,9 +48,12 @@ def unit_text(f: Field) -> str:
 
 
 def field_label(f: Field) -> str:
+    """The column title, with its unit in brackets unless the title already names it."""
     unit = unit_text(f)
     title = f.title or f.name
-    return f"{title} ({unit})" if unit else title
+    if not unit or unit.lower() in title.lower():
+        return title
+    return f"{title} ({unit})"
 
 
 def _format(gt, columns: list[str], f: Field):

@@ -21,12 +21,17 @@ LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
+LANGUAGE = "en-GB"
+
+
 @dataclass
 class Sheet:
     name: str
     rows: list[list[Any]]
     header_row: int | None = None  # 0-based index of the table's header row
     widths: list[int] = field(default_factory=list)
+    table: str | None = None  # name of the (Excel) table from the header row to the last row
+    columns: list[str] = field(default_factory=list)  # field name of each column of a data sheet
 
 
 @dataclass
@@ -34,6 +39,7 @@ class Workbook:
     title: str
     sheets: list[Sheet]
     date: str | None  # release date (ISO), used for file metadata
+    language: str = LANGUAGE
 
 
 def _source_text(sources: dict[str, dict[str, str]], ids) -> str:
@@ -67,11 +73,21 @@ def _value(value, f) -> Any:
     return str(value)
 
 
-def table_rows(resource: Resource, frame) -> list[list[Any]]:
-    """Header and data rows of a table, with shorthand in explained blank cells."""
-    fields = resource.schema.fields
+def table_rows(resource: Resource, frame, fields=None) -> list[list[Any]]:
+    """Header and data rows of a table, with shorthand in explained blank cells.
+
+    ``fields`` (default: every field) chooses the columns. Header labels are
+    made unique, as a named table needs.
+    """
+    fields = resource.schema.fields if fields is None else fields
     markers = marker_cells(frame, resource.schema)
-    rows: list[list[Any]] = [[field_label(f) for f in fields]]
+    labels: list[str] = []
+    for f in fields:
+        label, n = field_label(f), 2
+        while label in labels:
+            label, n = f"{field_label(f)} {n}", n + 1
+        labels.append(label)
+    rows: list[list[Any]] = [labels]
     columns = [frame[f.name].tolist() for f in fields]
     for pos in range(len(frame)):
         row = []
@@ -82,6 +98,16 @@ def table_rows(resource: Resource, frame) -> list[list[Any]]:
             row.append(value)
         rows.append(row)
     return rows
+
+
+def filled_fields(resource: Resource, frame) -> list:
+    """The fields with at least one value (or shorthand) in ``frame``: empty columns are left out."""
+    markers = marker_cells(frame, resource.schema)
+    out = []
+    for f in resource.schema.fields:
+        if markers.get(f.name) or any(_value(v, f) is not None for v in frame[f.name].tolist()):
+            out.append(f)
+    return out
 
 
 def _notes(resources: list[Resource]) -> tuple[list[list[Any]], dict[str, list[int]]]:
@@ -130,12 +156,27 @@ def build_workbook(ctx, resources: list[Resource], title: str) -> Workbook:
     for r in resources:
         frame = ctx.frames[r.name]
         refs_text = "".join(f" [note {n}]" for n in refs.get(r.name, []))
+        fields = filled_fields(r, frame)
+        left_out = [f.title or f.name for f in r.schema.fields if f not in fields]
+        empty = f" Columns left out because they hold no values: {', '.join(left_out)}." if left_out else ""
         rows = [
             [f"{r.title}{refs_text}"],
-            [f"Source: {_source_text(sources, r.sources)}. This worksheet contains one table with {len(frame)} rows."],
-            *table_rows(r, frame),
+            [
+                f"Source: {_source_text(sources, r.sources)}. "
+                f"This worksheet contains one table with {len(frame)} rows.{empty}"
+            ],
+            *table_rows(r, frame, fields),
         ]
-        sheets_tables.append(Sheet(r.name, rows, header_row=2, widths=_widths(rows[2:])))
+        sheets_tables.append(
+            Sheet(
+                r.name,
+                rows,
+                header_row=2,
+                widths=_widths(rows[2:]),
+                table=r.name,
+                columns=[f.name for f in fields],
+            )
+        )
         contents.append([r.name, r.title, len(frame), r.description])
     return Workbook(
         title,

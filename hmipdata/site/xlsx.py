@@ -1,7 +1,10 @@
 """XLSX (Office Open XML) written directly: inline strings, typed numbers, dates and booleans.
 
 Text is stored as text (a formula-like string gets the quote prefix and the
-text number format); numbers stay numbers. See :mod:`hmipdata.site.spreadsheets`.
+text number format); numbers stay numbers. Per the Analysis Function's
+guidance each data sheet holds a named table (``xl/tables``), text wraps,
+Excel's number-stored-as-text warning is switched off (as-printed text such
+as "32.10" is text on purpose) and the document language is recorded. See :mod:`hmipdata.site.spreadsheets`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "application/vnd.openxmlformats-officedocument"
+WRAP = '<alignment vertical="top" wrapText="1"/>'
 XLSX_STYLES = f"""<styleSheet xmlns="{MAIN_NS}">
 <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>
 <fonts count="3"><font><sz val="11"/><name val="Arial"/><family val="2"/></font>
@@ -26,14 +30,17 @@ XLSX_STYLES = f"""<styleSheet xmlns="{MAIN_NS}">
 <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
-<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">{WRAP}</xf>
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">{WRAP}</xf>
 <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>
-<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
-<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/></cellXfs>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">{WRAP}</xf>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1" applyAlignment="1">{WRAP}</xf>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">{WRAP}</xf>
+</cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
-BOLD, TITLE, DATE, QUOTED = 1, 2, 3, 4
+BOLD, TITLE, DATE, QUOTED, TEXT = 1, 2, 3, 4, 5
+TABLE_STYLE = "TableStyleLight1"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -57,6 +64,8 @@ def _xlsx_cell(ref: str, value: Any, style: int) -> str:
     text = str(value)
     if formula_like(text):
         style = QUOTED  # shown and kept as text, never evaluated
+    elif style == 0:
+        style = TEXT  # the Text number format: "32.10" as printed stays text
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_x(text)}</t></is></c>'
 
 
@@ -85,10 +94,39 @@ def _xlsx_sheet(sheet) -> str:
             )
             + "</hyperlinks>"
         )
+    width = max((len(row) for row in sheet.rows), default=1)
+    # Text that looks like a number ("32.10" as printed) is text on purpose: no green triangles.
+    ignored = (
+        f'<ignoredErrors><ignoredError sqref="A1:{_column(width)}{max(len(sheet.rows), 1)}" '
+        'numberStoredAsText="1"/></ignoredErrors>'
+    )
+    table = '<tableParts count="1"><tablePart r:id="rId1"/></tableParts>' if sheet.table else ""
     return (
         f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetViews><sheetView workbookViewId="0">'
         f'{pane}</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-        f"{'<cols>' + cols + '</cols>' if cols else ''}<sheetData>{''.join(rows)}</sheetData>{links}</worksheet>"
+        f"{'<cols>' + cols + '</cols>' if cols else ''}<sheetData>{''.join(rows)}</sheetData>{links}"
+        f"{ignored}{table}</worksheet>"
+    )
+
+
+def table_ref(sheet) -> str:
+    """The cell range of a data sheet's table: header row to last row."""
+    top = sheet.header_row + 1
+    header = sheet.rows[sheet.header_row]
+    return f"A{top}:{_column(len(header))}{max(len(sheet.rows), top + 1)}"
+
+
+def _xlsx_table(sheet, number: int) -> str:
+    """A named Excel table (``xl/tables/tableN.xml``) over a data sheet's header and rows."""
+    header = sheet.rows[sheet.header_row]
+    ref = table_ref(sheet)
+    columns = "".join(f'<tableColumn id="{i}" name="{_x(str(h))}"/>' for i, h in enumerate(header, start=1))
+    return (
+        f'{XML_HEAD}<table xmlns="{MAIN_NS}" id="{number}" name="{_x(sheet.table)}" '
+        f'displayName="{_x(sheet.table)}" ref="{ref}" totalsRowShown="0"><autoFilter ref="{ref}"/>'
+        f'<tableColumns count="{len(header)}">{columns}</tableColumns>'
+        f'<tableStyleInfo name="{TABLE_STYLE}" showFirstColumn="0" showLastColumn="0" showRowStripes="1" '
+        'showColumnStripes="0"/></table>'
     )
 
 
@@ -99,10 +137,14 @@ def repr_sheet(name: str) -> str:
 def write_xlsx(book: Workbook, path: Path) -> None:
     """An Office Open XML workbook: inline strings, typed numbers, dates and booleans."""
     n = len(book.sheets)
+    tables = [(i, s) for i, s in enumerate(book.sheets, start=1) if s.table]
     stamp = "{:04d}-{:02d}-{:02d}T00:00:00Z".format(*fixed_time(book.date)[:3])
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{CT}.spreadsheetml.worksheet+xml"/>'
         for i in range(1, n + 1)
+    ) + "".join(
+        f'<Override PartName="/xl/tables/table{k}.xml" ContentType="{CT}.spreadsheetml.table+xml"/>'
+        for k in range(1, len(tables) + 1)
     )
     types = (
         f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -125,6 +167,7 @@ def write_xlsx(book: Workbook, path: Path) -> None:
         'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<dc:title>{_x(book.title)}</dc:title><dc:creator>hmipdata</dc:creator>"
+        f"<dc:language>{_x(book.language)}</dc:language>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
     )
@@ -157,4 +200,13 @@ def write_xlsx(book: Workbook, path: Path) -> None:
         ("xl/styles.xml", XML_HEAD + XLSX_STYLES),
         *((f"xl/worksheets/sheet{i}.xml", _xlsx_sheet(s)) for i, s in enumerate(book.sheets, start=1)),
     ]
+    for k, (i, sheet) in enumerate(tables, start=1):
+        entries.append((f"xl/tables/table{k}.xml", _xlsx_table(sheet, k)))
+        entries.append(
+            (
+                f"xl/worksheets/_rels/sheet{i}.xml.rels",
+                f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
+                f'Type="{REL_NS}/table" Target="../tables/table{k}.xml"/></Relationships>',
+            )
+        )
     write_zip(path, entries, book.date)
