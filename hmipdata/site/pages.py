@@ -182,24 +182,42 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
     )
 
 
+def _card(ctx, r: Resource) -> str:
+    page = "index.html"
+    downloads = "".join(
+        f'<a href="{esc(download(r, suffix))}" download>{label}{HIDDEN} of {esc(r.title)}</span></a>'
+        for suffix, label, _ in FORMATS
+    )
+    dictionary = f"{link(page, dictionary_entry(r.name), 'Columns')}"
+    return (
+        f'<li class="card"><h4>{link(page, table_page(r), r.title)}</h4>'
+        f"<p>{inline(_first_sentence(r.description))}</p>"
+        f'<p class="meta">{len(ctx.frames[r.name]):,} rows · <code>{esc(r.name)}</code></p>'
+        f'<p class="card-links">{downloads}{dictionary}</p></li>'
+    )
+
+
+def topics(ctx) -> list[tuple[str, list[Resource]]]:
+    """The home page's groups of tables, as declared in package.yaml (site.topics); the rest under 'Other tables'."""
+    by_name = {r.name: r for r in ctx.tables}
+    declared = (ctx.project.meta.get("site") or {}).get("topics") or []
+    out, seen = [], set()
+    for topic in declared:
+        members = [by_name[n] for n in topic.get("tables", []) if n in by_name and n not in seen]
+        seen |= {r.name for r in members}
+        if members:
+            out.append((str(topic.get("title", "Tables")), members))
+    rest = [r for r in ctx.tables if r.name not in seen]
+    if rest:
+        out.append(("Other tables" if out else "Tables", rest))
+    return out
+
+
 def _tables_list(ctx, out) -> str:
-    rows = []
-    for r in ctx.tables:
-        page = "index.html"
-        downloads = " · ".join(
-            f'<a href="{esc(download(r, suffix))}" download>{label}{HIDDEN} of {esc(r.name)}</span></a>'
-            for suffix, label, _ in FORMATS
-        )
-        rows.append(
-            [
-                f"{link(page, table_page(r), r.title)}<br><code>{esc(r.name)}</code>",
-                f"{inline(_first_sentence(r.description))}",
-                str(len(ctx.frames[r.name])),
-                f"{downloads}<br>{link(page, dictionary_entry(r.name), 'Dictionary')}"
-                f"{HIDDEN} entry for {esc(r.name)}</span>",
-            ]
-        )
-    return simple_table("Published tables", ["Table", "What it holds", "Rows", "Downloads"], rows, numeric=(2,))
+    return "".join(
+        f'<h3>{esc(title)}</h3><ul class="cards">{"".join(_card(ctx, r) for r in members)}</ul>'
+        for title, members in topics(ctx)
+    )
 
 
 def _first_sentence(text: str) -> str:
