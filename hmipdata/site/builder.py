@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.context import SiteContext, load_context
+from hmipdata.site.database import write_compact_database
 from hmipdata.site.dictionary import dictionary_page
 from hmipdata.site.files import place
 from hmipdata.site.html import Page, frame, link
@@ -39,9 +40,9 @@ class SiteResult:
 
 
 def write_downloads(ctx: SiteContext, out: Path) -> None:
-    """Every table as CSV, Parquet, XLSX and ODS; the database; the package; one workbook of every table."""
-    for name in (DATABASE, DATAPACKAGE):
-        place(ctx.build / name, out / name)
+    """Every table as CSV, Parquet, XLSX and ODS; the database (compact); the package; one workbook of every table."""
+    place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
+    write_compact_database(ctx.build / DATABASE, out / DATABASE)
     for resource in ctx.tables:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))
@@ -107,7 +108,7 @@ def build_site(
             dictionary_page(ctx),
             anomalies_page(ctx),
             releases_page(ctx, releases),
-            sql_page(ctx, engine),
+            sql_page(ctx, engine, staging),
         ]
         written = write_pages(ctx, staging, pages)
         (staging / "sitemap.xml").write_text(sitemap(ctx, written), encoding="utf-8")
