@@ -1,8 +1,10 @@
 """The site in a real browser: Debian's headless Chromium driven by Playwright, served over HTTP on 127.0.0.1.
 
-Every page is visited once (console errors, failed requests, axe-core at
-WCAG 2.2 AA, a full-page screenshot); the tests then assert on what each
-visit saw. Requests to anything but 127.0.0.1 are blocked and count as
+Every page is visited once at each of three widths, a small phone (320 px),
+a common phone (390 px) and a laptop (1366 px): console errors, failed
+requests, the page's width, axe-core at WCAG 2.2 AA, and a full-page
+screenshot at 390 and 1366 px; the tests then assert on what each visit saw.
+Requests to anything but 127.0.0.1 are blocked, recorded and count as
 failures.
 """
 
@@ -34,6 +36,8 @@ PUBLISHED = sorted(r.name for r in PROJECT.published)
 PAGES = ["index.html", "dictionary.html", "anomalies.html", "releases.html", "sql.html"] + [
     f"tables/{name.replace('_', '-')}.html" for name in PUBLISHED
 ]
+WIDTHS = (320, 390, 1366)
+SCREENSHOT_WIDTHS = (390, 1366)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 RUN_AXE = f"""async () => {{
   const result = await axe.run(document, {{runOnly: {{type: "tag", values: {AXE_TAGS}}}}});
@@ -50,6 +54,7 @@ READ_TABLE = """table => {
 class Visit:
     problems: list[str] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)
+    width: int = 0
 
 
 def _local(url: str) -> bool:
@@ -73,11 +78,27 @@ def browser():
     playwright.stop()
 
 
+BLOCKED: list[str] = []  # every request to anything but 127.0.0.1 that any page attempted
+
+
+def local_only(ctx):
+    """Let requests to 127.0.0.1 through; record and refuse every other one."""
+
+    def handle(route):
+        if _local(route.request.url):
+            route.continue_()
+        else:
+            BLOCKED.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    ctx.route("**/*", handle)
+    return ctx
+
+
 @pytest.fixture(scope="session")
 def context(browser):
     """A browser context that blocks every request not to 127.0.0.1 (a blocked request fails the page)."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    ctx.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort("blockedbyclient"))
+    ctx = local_only(browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True))
     yield ctx
     ctx.close()
 
@@ -104,35 +125,51 @@ def reader(context) -> Watched:
     return Watched(context.new_page())
 
 
+def shot_name(width: int, path: str) -> str:
+    return f"{width}px--{path.replace('/', '--')}.png"
+
+
 @pytest.fixture(scope="session")
-def visits(context, site) -> dict[str, Visit]:
-    """Each page visited once: what went wrong, axe's violations, and a screenshot."""
+def visits(browser, site) -> dict[tuple[int, str], Visit]:
+    """Each page visited once per width: what went wrong, the page's width, axe's violations, a screenshot."""
     base, shots = serve(site), screenshots_dir(site)
-    watched = Watched(context.new_page())
-    watched.page.add_init_script(path=str(node_modules() / "axe-core" / "axe.min.js"))
     out = {}
-    for path in PAGES:
-        watched.goto(base + path)
-        violations = watched.page.evaluate(RUN_AXE)
-        watched.page.screenshot(path=str(shots / (path.replace("/", "--") + ".png")), full_page=True)
-        out[path] = Visit(watched.problems, violations)
-    watched.page.close()
+    for width in WIDTHS:
+        ctx = local_only(browser.new_context(viewport={"width": width, "height": 800}))
+        watched = Watched(ctx.new_page())
+        watched.page.add_init_script(path=str(node_modules() / "axe-core" / "axe.min.js"))
+        for path in PAGES:
+            watched.goto(base + path)
+            violations = watched.page.evaluate(RUN_AXE)
+            page_width = watched.page.evaluate("() => document.documentElement.scrollWidth")
+            if width in SCREENSHOT_WIDTHS:
+                watched.page.screenshot(path=str(shots / shot_name(width, path)), full_page=True)
+            out[width, path] = Visit(watched.problems, violations, page_width)
+        ctx.close()
     return out
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_without_console_errors_or_failed_requests(visits, path):
-    assert visits[path].problems == []
+    assert {w: visits[w, path].problems for w in WIDTHS} == {w: [] for w in WIDTHS}
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_wcag_22_aa_violations(visits, path):
-    assert visits[path].violations == []
+def test_page_has_no_wcag_22_aa_violations(visits, path, width):
+    assert visits[width, path].violations == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGES)
+def test_page_does_not_scroll_sideways(visits, path, width):
+    """WCAG 1.4.10 reflow: wide tables scroll inside their own region, never the page."""
+    assert visits[width, path].width <= width
 
 
 def test_screenshots_are_saved_for_review(visits, site):
     saved = {p.name for p in screenshots_dir(site).glob("*.png")}
-    assert {path.replace("/", "--") + ".png" for path in PAGES} <= saved
+    assert {shot_name(w, path) for w in SCREENSHOT_WIDTHS for path in PAGES} <= saved
 
 
 def run_query(reader: Watched, site: Path, query: str):
@@ -219,9 +256,94 @@ def test_hostile_text_renders_as_text_and_runs_nothing(reader, tmp_path_factory)
 
 
 def test_tables_can_be_read_without_javascript(browser, site):
+    with (site / data_file(PROJECT.resource("caseloads"), "csv")).open(encoding="utf-8", newline="") as fh:
+        expected = len(list(csv.DictReader(fh)))
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     page.goto(serve(site) + "tables/caseloads.html")
     rows = page.locator("#table-caseloads tbody tr").count()
     ctx.close()
-    assert rows == 48
+    assert rows == expected
+
+
+OFFLINE_QUERIES = (
+    "select to_json(1) as j",
+    "select * from read_parquet('data/caseloads.parquet')",
+    "select count(*) from read_csv('data/caseloads.csv')",
+    "select 1 as one; select to_json(2) as two",
+)
+
+
+def wait_for_outcome(page) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('#sql-result table') || !document.getElementById('sql-error').hidden",
+        timeout=60_000,
+    )
+
+
+@pytest.mark.parametrize("query", OFFLINE_QUERIES)
+def test_sql_queries_never_leave_the_site(reader, site, query):
+    """Functions that would autoload an extension fail with an explanation; nothing is fetched from outside."""
+    BLOCKED.clear()
+    reader.goto(serve(site) + "sql.html?q=" + urllib.parse.quote(query))
+    wait_for_outcome(reader.page)
+    reader.page.wait_for_timeout(500)  # time for a stray extension download to start, were there one
+    error = reader.page.inner_text("#sql-error") if reader.page.is_visible("#sql-error") else ""
+    assert BLOCKED == [] and reader.problems == []
+    assert "runs offline" in error or "not in the catalog" not in error
+
+
+def test_first_sql_result_downloads_at_most_36_mb_and_shows_its_size(browser, site):
+    ctx = local_only(browser.new_context())
+    page = ctx.new_page()
+    sizes: list[int] = []
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+    page.goto(serve(site) + "sql.html?q=" + urllib.parse.quote("select count(*) from caseloads"))
+    announced = page.inner_text("#sql-size")
+    page.wait_for_selector("#sql-result table", timeout=60_000)
+    shown = page.evaluate(
+        "() => [Number(document.getElementById('sql-progress').value), "
+        "Number(document.getElementById('sql-progress').max)]"
+    )
+    ctx.close()
+    print(f"\nSQL page: {sum(sizes):,} bytes transferred before the first result ({len(sizes)} responses)")
+    assert "MB" in announced and shown[0] == shown[1] > 0
+    assert sum(sizes) <= 36 * 1_000_000
+
+
+def test_sql_error_shows_one_caret_under_the_mistake(reader, site):
+    reader.goto(serve(site) + "sql.html?q=" + urllib.parse.quote("select 1 as ok,\n  nonsense_column from caseloads"))
+    wait_for_outcome(reader.page)
+    lines = reader.page.inner_text("#sql-error").splitlines()
+    context = [i for i, line in enumerate(lines) if line.startswith("LINE ")]
+    assert len(context) == 1
+    line, caret = lines[context[0]], lines[context[0] + 1]
+    assert caret.strip() == "^" and line[caret.index("^") :].startswith("nonsense_column")
+
+
+def test_sql_ctrl_enter_runs_and_back_restores_the_previous_query(reader, site):
+    page = run_query(reader, site, "select 1 as first")
+    page.fill("#sql-query", "select 2 as second")
+    page.press("#sql-query", "Control+Enter")
+    page.wait_for_function("() => document.querySelector('#sql-result th')?.textContent === 'second'")
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('#sql-result th')?.textContent === 'first'")
+    assert page.input_value("#sql-query") == "select 1 as first" and "sql.html" in page.url
+
+
+def test_sql_runs_each_statement_and_right_aligns_numbers(reader, site):
+    page = run_query(reader, site, "select 'a' as letter, 1.5 as number; select 2 as two")
+    page.wait_for_function("() => document.querySelectorAll('#sql-result table').length === 2")
+    aligns = page.eval_on_selector_all(
+        "#sql-result .table-scroll:first-child td", "tds => tds.map(td => getComputedStyle(td).textAlign)"
+    )
+    assert aligns == ["left", "right"] and reader.problems == []
+
+
+def test_sql_column_list_inserts_a_column_name(reader, site):
+    page = run_query(reader, site, "select 1")
+    page.fill("#sql-query", "select  from caseloads")
+    page.eval_on_selector("#sql-query", "t => t.setSelectionRange(7, 7)")
+    page.locator(".schema-list summary", has_text="caseloads").first.click()
+    page.locator("button[data-insert='staff_grade']").first.click()
+    assert page.input_value("#sql-query") == "select staff_grade from caseloads"

@@ -95,7 +95,7 @@ for later visits. Later queries download nothing.</p>
 <noscript><p class="warning">Running queries needs JavaScript. Every table can still be read on its own page,
 and the <a href="{DATABASE}">DuckDB file</a> can be downloaded.</p></noscript>
 <div id="sql-loading" hidden><label for="sql-progress">Downloading</label>
-<progress id="sql-progress" max="{engine_bytes + db_bytes}" value="0"></progress></div>
+<progress id="sql-progress" max="{_size(out, WASM) + db_bytes}" value="0"></progress></div>
 <p id="sql-status" role="status" aria-live="polite"></p>
 <pre id="sql-error" role="alert" hidden></pre>
 <p><a id="sql-download" href="#" download="hmipdata-query.csv" hidden>Download the result as CSV</a></p>
