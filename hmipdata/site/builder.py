@@ -15,15 +15,17 @@ from pathlib import Path
 
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.context import SiteContext, load_context
+from hmipdata.site.cite import cite_page, write_citations
 from hmipdata.site.database import write_compact_database
 from hmipdata.site.dictionary import dictionary_page
 from hmipdata.site.files import place
 from hmipdata.site.html import Page, frame, link
 from hmipdata.site.metadata import robots, sitemap
 from hmipdata.site.ods import write_ods
-from hmipdata.site.pages import home_page, table_page_html, version_text
+from hmipdata.site.pages import home_page, logical_order, table_page_html, version_text
 from hmipdata.site.paths import DATABASE, DATAPACKAGE, WORKBOOK, download
 from hmipdata.site.releases import find_releases, releases_page
+from hmipdata.site.search import search_page, write_index
 from hmipdata.site.sqlpage import sql_page
 from hmipdata.site.wasm import Engine, install_engine
 from hmipdata.site.workbook import build_workbook
@@ -93,7 +95,8 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
     try:
         write_downloads(ctx, staging)
-        place(ASSETS / "site.css", staging / "assets" / "site.css")
+        for asset in ("site.css", "site.js"):
+            place(ASSETS / asset, staging / "assets" / asset)
         engine = install_engine(staging, Path(node_dir or root), install_npm)
         releases = find_releases(build)
         for release in releases:
@@ -102,6 +105,8 @@ def build_site(
         if releases:  # releases/latest/ holds the newest version's files, at addresses that never change
             for name in releases[-1].files:
                 place(releases[-1].path / name, staging / "releases" / "latest" / name)
+        write_citations(ctx, staging)
+        write_index(ctx, staging, logical_order)
         pages = [
             home_page(ctx, staging),
             *(table_page_html(ctx, staging, r) for r in ctx.tables),
@@ -109,6 +114,8 @@ def build_site(
             anomalies_page(ctx),
             releases_page(ctx, releases),
             sql_page(ctx, engine, staging),
+            cite_page(ctx),
+            search_page(ctx),
         ]
         written = write_pages(ctx, staging, pages)
         (staging / "sitemap.xml").write_text(sitemap(ctx, written), encoding="utf-8")

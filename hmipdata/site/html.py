@@ -20,6 +20,8 @@ NAV = (
     ("anomalies.html", "Anomalies"),
     ("releases.html", "Releases"),
     ("sql.html", "SQL in the browser"),
+    ("cite.html", "How to cite"),
+    ("search.html", "Search"),
 )
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -154,7 +156,9 @@ def frame(page: Page, *, canonical: str, version_line: str) -> str:
     for target, label in NAV:
         current = ' aria-current="page"' if target == page.path else ""
         nav.append(f'<li><a href="{esc(rel(page.path, target))}"{current}>{esc(label)}</a></li>')
-    scripts = "".join(f'\n<script type="module" src="{esc(rel(page.path, s))}"></script>' for s in page.scripts)
+    scripts = "".join(
+        f'\n<script type="module" src="{esc(rel(page.path, s))}"></script>' for s in ("assets/site.js", *page.scripts)
+    )
     title = page.title if page.path == "index.html" else f"{page.title} – {SITE_NAME}"
     return f"""<!DOCTYPE html>
 <html lang="en-GB">

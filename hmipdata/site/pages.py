@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from hmipdata.schema import Resource
+from hmipdata.site.cite import cite_section
 from hmipdata.site.figures import figure_for, figure_html
 from hmipdata.site.html import (
     Page,
@@ -77,7 +78,9 @@ def source_block(ctx, page: str, resource: Resource, frame) -> str:
         s = sources.get(sid)
         if s:
             who = f"{esc(s.get('publisher') or 'Unknown publisher')}, {esc(long_date(s.get('publication_date', '')))}"
-            docs.append(f"{link(page, source_anchor(sid), s.get('title') or sid)} ({who})")
+            doc = f'<a href="{esc(s["url"])}">{esc(s.get("title") or sid)}</a>' if s.get("url") else esc(s.get("title"))
+            details = link(page, source_anchor(sid), "about this source")
+            docs.append(f"{doc} ({who}; {details})")
         else:
             docs.append(esc(sid))
     locations = _locations(frame)
@@ -145,14 +148,32 @@ def snippets(ctx, resource: Resource) -> str:
     )
 
 
+def logical_order(resource: Resource, frame):
+    """Rows in the order of the primary key, each key column in its schema order: the order of its ``enum``
+    where it declares one (so a printed total comes where the schema puts it), else by value."""
+    keys = [k for k in resource.schema.primary_key if k in frame.columns]
+    if not keys:
+        return frame
+    enums = {f.name: f.constraints.get("enum") for f in resource.schema.fields}
+
+    def rank(column):
+        enum = enums.get(column.name)
+        if enum:
+            return column.map({v: i for i, v in enumerate(enum)}).fillna(len(enum))
+        return column
+
+    return frame.sort_values(keys, key=rank, kind="stable", na_position="last").reset_index(drop=True)
+
+
 def table_page_html(ctx, out, resource: Resource) -> Page:
     page = table_page(resource)
-    frame = ctx.frames[resource.name]
+    frame = logical_order(resource, ctx.frames[resource.name])
     sections = [
         breadcrumbs(page, [("index.html", "Home"), ("index.html#tables", "Tables")], resource.title),
         f"<h1>{esc(resource.title)}</h1>",
         f'<p class="lede">{inline(resource.description)}</p>',
         source_block(ctx, page, resource, frame),
+        cite_section(ctx, page, resource, frame),
         f'<section aria-labelledby="download"><h2 id="download">Download</h2>'
         f"{download_links(ctx, out, page, resource)}"
         "<p>XLSX and ODS files have a cover sheet, contents, notes and the table.</p></section>",
@@ -169,7 +190,7 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
         )
     sections.append(
         f'<section aria-labelledby="data"><h2 id="data">The table</h2><p>Every row and column as published, '
-        f"in the order of its key ({', '.join(f'<code>{esc(k)}</code>' for k in resource.schema.primary_key)})."
+        f"in the order of its key ({', '.join(f'<code>{esc(k)}</code>' for k in resource.schema.primary_key)}), each listed in its declared order (a printed total last where the schema says so)."
         f"</p>{full_table(resource, frame)}</section>"
     )
     sections.append(snippets(ctx, resource))

@@ -37,6 +37,7 @@ class TableSpec:
     stub_label: str | None = None
     group: str | None = None
     spanners: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    right: tuple[str, ...] = ()  # text columns holding figures as printed: right-aligned like numbers
 
 
 def unit_text(f: Field) -> str:
@@ -93,6 +94,7 @@ def render(frame, spec: TableSpec) -> str:
             rows = [pos for pos, s in cells.items() if s == symbol]
             gt = gt.sub_missing(columns=column, rows=rows, missing_text=symbol)
     numeric = [c for c, f in spec.formats.items() if f.type in NUMERIC_TYPES and c in frame.columns]
+    numeric += [c for c in spec.right if c in frame.columns and c not in numeric]
     others = [c for c in frame.columns if c not in numeric and c not in (spec.stub, spec.group)]
     gt = gt.cols_align(align="right", columns=numeric) if numeric else gt
     gt = gt.cols_align(align="left", columns=others) if others else gt
@@ -107,6 +109,34 @@ def render(frame, spec: TableSpec) -> str:
     for spanner_id, label, columns in spec.spanners:
         gt = gt.tab_spanner(label=label, columns=list(columns), id=spanner_id)
     return finish(gt.as_raw_html(), spec.table_id, spec.caption)
+
+
+FIGURE_SPACE, POINT_SPACE = "\u2007", "\u2008"
+
+
+def own_decimals(value: float) -> str:
+    """A number with its own decimals: 43 not 43.00, 54.9 not 54.90."""
+    return f"{value:.10f}".rstrip("0").rstrip(".")
+
+
+def aligned(texts: list[str | None]) -> list[str | None]:
+    """Figures padded on the right with figure and punctuation spaces, so that their decimal points line up."""
+
+    def decimals(t: str) -> int:
+        digits = t.rstrip("%").rstrip()
+        return len(digits) - digits.index(".") - 1 if "." in digits else 0
+
+    widest = max((decimals(t) for t in texts if t), default=0)
+    out = []
+    for t in texts:
+        if not t or widest == 0:
+            out.append(t)
+            continue
+        k = decimals(t)
+        pad = (POINT_SPACE if k == 0 else "") + FIGURE_SPACE * (widest - k)
+        suffix = t[len(t.rstrip("%")) :]
+        out.append(t[: len(t) - len(suffix)] + pad + suffix if suffix else t + pad)
+    return out
 
 
 def _longest(column) -> int:
@@ -146,5 +176,31 @@ def full_table_spec(resource: Resource, frame, table_id: str | None = None) -> T
     )
 
 
+def row_ids(resource: Resource, frame) -> list[str]:
+    """A stable id per row from its primary key values, for permalinks (``#row-<key>``)."""
+    keys = [k for k in resource.schema.primary_key if k in frame.columns] or list(frame.columns[:1])
+    ids, seen = [], set()
+    for values in frame[keys].itertuples(index=False):
+        text = "--".join(re.sub(r"[^0-9a-z]+", "-", str(v).lower()).strip("-") for v in values)
+        rid, n = f"row-{text}", 2
+        while rid in seen:
+            rid, n = f"row-{text}-{n}", n + 1
+        seen.add(rid)
+        ids.append(rid)
+    return ids
+
+
+def with_row_ids(markup: str, ids: list[str]) -> str:
+    """Give each body row of a great-tables table its id, in order."""
+    head, sep, body = markup.partition('<tbody class="gt_table_body">')
+    if not sep:
+        return markup
+    rows = iter(ids)
+    body = re.sub(r"<tr>", lambda m: f'<tr id="{esc(next(rows, ""))}">', body)
+    return head + sep + body
+
+
 def full_table(resource: Resource, frame, table_id: str | None = None) -> str:
-    return render(frame, full_table_spec(resource, frame, table_id))
+    markup = render(frame, full_table_spec(resource, frame, table_id))
+    markup = markup.replace('class="gt-wrap"', 'class="gt-wrap" data-enhance="table"', 1)
+    return with_row_ids(markup, row_ids(resource, frame))
