@@ -6,7 +6,7 @@ import re
 
 from hmipdata.schema import Resource
 from hmipdata.site.cite import cite_section
-from hmipdata.site.figures import figure_for, figure_html
+from hmipdata.site.figures import figure_for, figure_html, write_chart_files
 from hmipdata.site.html import (
     Page,
     breadcrumbs,
@@ -181,7 +181,8 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
     ]
     fig = figure_for(resource.name, ctx.frames)
     if fig:
-        sections.append(f'<section aria-labelledby="chart"><h2 id="chart">Chart</h2>{figure_html(fig)}</section>')
+        write_chart_files(fig, out)
+        sections.append(f'<section aria-labelledby="chart"><h2 id="chart">Chart</h2>{figure_html(fig, page)}</section>')
     layout = layout_for(resource.name)
     if layout:
         sections.append(

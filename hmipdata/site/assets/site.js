@@ -169,3 +169,42 @@ if (searchForm) {
     search(q);
   });
 }
+
+// Charts: a PNG of the chart, drawn from its SVG in the page (the SVG and CSV links work without JavaScript).
+for (const list of document.querySelectorAll(".chart-downloads[data-chart]")) {
+  const svg = document.getElementById(list.dataset.chart);
+  if (!svg) continue;
+  const item = document.createElement("li");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button";
+  button.textContent = "PNG";
+  const hidden = document.createElement("span");
+  hidden.className = "visually-hidden";
+  hidden.textContent = " of the chart";
+  button.append(hidden);
+  item.append(button);
+  list.append(item);
+  button.addEventListener("click", () => {
+    const width = Number(svg.getAttribute("width"));
+    const height = Number(svg.getAttribute("height"));
+    const source = new XMLSerializer().serializeToString(svg);
+    const image = new Image();
+    image.onload = () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = width * 2;
+      canvas.height = height * 2;
+      const context = canvas.getContext("2d");
+      context.scale(2, 2);
+      context.drawImage(image, 0, 0, width, height);
+      canvas.toBlob((blob) => {
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = `${list.dataset.chart.replace(/^chart-/, "")}.png`;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      }, "image/png");
+    };
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(source)}`;
+  });
+}
