@@ -204,10 +204,15 @@ def test_sql_example_puts_its_query_in_the_url_and_results_download_as_csv(reade
     assert text.splitlines() == ["count_star()", expected] and reader.problems == []
 
 
+UNIT_SUFFIXES = (PROJECT.meta.get("site") or {}).get("unit_suffixes") or {}
+
+
 def _expected_cell(f, value: str, row: dict[str, str], markers: dict[str, str]) -> str:
-    """The text a table cell should show for a CSV value, from the schema's display hints."""
+    """The text a table cell should show for a CSV value, from the schema's display hints and units."""
     if value == "":
         return next((row[m] for m, targets in markers.items() if f.name in targets and row.get(m)), "")
+    if f.name == "value" and "unit" in row and f.type == "number":
+        return f"{float(value):.10f}".rstrip("0").rstrip(".") + UNIT_SUFFIXES.get(row["unit"], "")
     display = f.display
     if f.type in ("integer", "year"):
         return f"{int(value):,}" if display.get("thousands") else str(int(value))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hmipdata.site.anomalies import anomalies_page
-from hmipdata.site.context import SiteContext, load_context
 from hmipdata.site.cite import cite_page, write_citations
+from hmipdata.site.context import SiteContext, load_context
 from hmipdata.site.database import write_compact_database
 from hmipdata.site.dictionary import dictionary_page
 from hmipdata.site.files import place

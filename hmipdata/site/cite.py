@@ -88,8 +88,19 @@ def bibtex(ctx, resource: Resource | None = None, frame=None) -> str:
         ("version", ctx.version),
         ("url", versioned(ctx, resource)),
         ("publisher", "{hmipdata}"),
-        ("note", "{" + _bib_escape("Open Government Licence v3.0. " + (source_text(ctx, resource, frame) if resource else
-                                   "Source: HM Inspectorate of Probation, Crown copyright")) + "}"),
+        (
+            "note",
+            "{"
+            + _bib_escape(
+                "Open Government Licence v3.0. "
+                + (
+                    source_text(ctx, resource, frame)
+                    if resource
+                    else "Source: HM Inspectorate of Probation, Crown copyright"
+                )
+            )
+            + "}",
+        ),
     ]
     body = ",\n".join(f"  {k} = {v if v.startswith('{') else '{' + v + '}'}" for k, v in fields)
     return f"@dataset{{{key},\n{body}\n}}\n"
@@ -119,9 +130,11 @@ def cff(ctx) -> str:
         lines.insert(7, f"date-released: {_yaml(ctx.release_date)}")
     refs = []
     for s in ctx.sources().values():
-        refs += [f"  - type: {'report' if 'report' in s.get('document_type', '') else 'generic'}",
-                 f"    title: {_yaml(s.get('title') or s.get('source_id', ''))}",
-                 f"    authors:\n      - name: {_yaml(s.get('publisher') or 'not stated')}"]
+        refs += [
+            f"  - type: {'report' if 'report' in s.get('document_type', '') else 'generic'}",
+            f"    title: {_yaml(s.get('title') or s.get('source_id', ''))}",
+            f"    authors:\n      - name: {_yaml(s.get('publisher') or 'not stated')}",
+        ]
         if s.get("url"):
             refs.append(f"    url: {_yaml(s['url'])}")
         if s.get("publication_date"):
@@ -135,8 +148,8 @@ def cite_section(ctx, page: str, resource: Resource, frame) -> str:
     """'Cite this table': the citation, its parts spelled out, and the BibTeX file."""
     address = esc(versioned(ctx, resource))
     text = esc(citation_text(ctx, resource, frame)).replace(address, f'<a href="{address}">{address}</a>', 1)
-    released = "" if ctx.release_date else (
-        " This version is not released yet: the versioned address works once it is."
+    released = (
+        "" if ctx.release_date else (" This version is not released yet: the versioned address works once it is.")
     )
     return (
         '<section aria-labelledby="cite-table"><h2 id="cite-table">Cite this table</h2>'

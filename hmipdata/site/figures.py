@@ -41,7 +41,9 @@ class Figure:
 def _plain(row: list[str]) -> tuple[str, ...]:
     """A table row's cells as plain text for CSV: figures without padding, separators or % signs."""
     cells = [html.unescape(c) for c in row]
-    return tuple(re.sub(r"[,%\s\u2007\u2008]", "", c) if re.fullmatch(r"[\d,.%\s\u2007\u2008]+", c) else c for c in cells)
+    return tuple(
+        re.sub(r"[,%\s\u2007\u2008]", "", c) if re.fullmatch(r"[\d,.%\s\u2007\u2008]+", c) else c for c in cells
+    )
 
 
 def _date(text: str) -> dt.date:

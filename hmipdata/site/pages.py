@@ -7,6 +7,7 @@ import re
 from hmipdata.schema import Resource
 from hmipdata.site.cite import cite_section
 from hmipdata.site.figures import figure_for, figure_html, write_chart_files
+from hmipdata.site.home import charts_index, headlines_html, unit_suffixes
 from hmipdata.site.html import (
     Page,
     breadcrumbs,
@@ -192,7 +193,7 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
     sections.append(
         f'<section aria-labelledby="data"><h2 id="data">The table</h2><p>Every row and column as published, '
         f"in the order of its key ({', '.join(f'<code>{esc(k)}</code>' for k in resource.schema.primary_key)}), each listed in its declared order (a printed total last where the schema says so)."
-        f"</p>{full_table(resource, frame)}</section>"
+        f"</p>{full_table(resource, frame, suffixes=unit_suffixes(ctx))}</section>"
     )
     sections.append(snippets(ctx, resource))
     return Page(
@@ -279,6 +280,8 @@ def home_page(ctx, out) -> Page:
 <a href="{WORKBOOK}.xlsx" download>XLSX workbook</a> · <a href="{WORKBOOK}.ods" download>ODS workbook</a> ·
 <a href="{DATAPACKAGE}">Frictionless data package (datapackage.json)</a></p>
 </div>
+{headlines_html(ctx, logical_order)}
+{charts_index(ctx)}
 <section aria-labelledby="tables"><h2 id="tables">Tables</h2>
 <p>Each table has its own page with notes, the formatted table, downloads and code to read it.
 Columns are described in the {link("index.html", "dictionary.html", "data dictionary")}; slips in the

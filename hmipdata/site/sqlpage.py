@@ -62,7 +62,7 @@ def _schema_list(ctx) -> str:
         )
         query = f"SELECT * FROM {r.name} LIMIT 20"
         items.append(
-            f'<li><details><summary><code>{esc(r.name)}</code> ({len(r.schema.fields)} columns)</summary>'
+            f"<li><details><summary><code>{esc(r.name)}</code> ({len(r.schema.fields)} columns)</summary>"
             f'<p><a href="{esc(sql_link(query))}" data-example="{esc(query)}">Show its first 20 rows</a> · '
             f"{link(PAGE, dictionary_entry(r.name), 'dictionary entry')}</p><ul>{columns}</ul></details></li>"
         )

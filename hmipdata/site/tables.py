@@ -10,11 +10,11 @@ focusable, labelled region. Table ids are given, so output is stable.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hmipdata.schema import Field, Resource
 from hmipdata.site.html import esc
-from hmipdata.site.markers import marker_cells
+from hmipdata.site.markers import is_blank, marker_cells
 
 INTEGER_TYPES = ("integer", "year")
 NUMERIC_TYPES = ("integer", "year", "number")
@@ -200,7 +200,25 @@ def with_row_ids(markup: str, ids: list[str]) -> str:
     return head + sep + body
 
 
-def full_table(resource: Resource, frame, table_id: str | None = None) -> str:
-    markup = render(frame, full_table_spec(resource, frame, table_id))
+def with_units(resource: Resource, frame, suffixes: dict[str, str]):
+    """A long table's ``value`` column as text with its unit from the ``unit`` column (75%, 21 pp)."""
+    names = resource.schema.field_names
+    if not suffixes or "value" not in names or "unit" not in names:
+        return frame, ()
+    if resource.schema.field("value").type not in NUMERIC_TYPES:
+        return frame, ()
+    frame = frame.copy()
+    frame["value"] = [
+        None if is_blank(v) else own_decimals(float(v)) + suffixes.get(str(u), "")
+        for v, u in zip(frame["value"], frame["unit"], strict=True)
+    ]
+    return frame, ("value",)
+
+
+def full_table(resource: Resource, frame, table_id: str | None = None, suffixes: dict | None = None) -> str:
+    shown, texts = with_units(resource, frame, suffixes or {})
+    spec = full_table_spec(resource, frame, table_id)
+    spec = replace(spec, formats={k: v for k, v in spec.formats.items() if k not in texts}, right=texts)
+    markup = render(shown, spec)
     markup = markup.replace('class="gt-wrap"', 'class="gt-wrap" data-enhance="table"', 1)
     return with_row_ids(markup, row_ids(resource, frame))
