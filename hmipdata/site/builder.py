@@ -7,11 +7,13 @@ on the inputs (no clock, stable ids and order), so two builds are identical.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.cite import cite_page, write_citations
@@ -23,7 +25,7 @@ from hmipdata.site.html import Page, frame, link
 from hmipdata.site.metadata import robots, sitemap
 from hmipdata.site.ods import write_ods
 from hmipdata.site.pages import home_page, logical_order, table_page_html, version_text
-from hmipdata.site.paths import DATABASE, DATAPACKAGE, WORKBOOK, download
+from hmipdata.site.paths import DATABASE, DATAPACKAGE, WORKBOOK, download, table_page
 from hmipdata.site.releases import find_releases, releases_page
 from hmipdata.site.search import search_page, write_index
 from hmipdata.site.sqlpage import sql_page
@@ -48,6 +50,7 @@ def write_downloads(ctx: SiteContext, out: Path) -> None:
     for resource in ctx.tables:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))
+        write_table_json(ctx, resource, out / download(resource, "json"))
         book = build_workbook(ctx, [resource], f"hmipdata: {resource.title}")
         write_xlsx(book, out / download(resource, "xlsx"))
         write_ods(book, out / download(resource, "ods"))
@@ -56,13 +59,42 @@ def write_downloads(ctx: SiteContext, out: Path) -> None:
     write_ods(everything, out / f"{WORKBOOK}.ods")
 
 
+def write_table_json(ctx: SiteContext, resource, target: Path) -> None:
+    """One table as JSON: its name, version, columns and rows (blank values are null), in logical order."""
+    frame = logical_order(resource, ctx.frames[resource.name])
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    document = {
+        "name": resource.name,
+        "title": resource.title,
+        "version": ctx.version,
+        "licence": "OGL-UK-3.0",
+        "sources": list(resource.sources),
+        "fields": [{"name": f.name, "type": f.type, "title": f.title, "unit": f.unit} for f in resource.schema.fields],
+        "rows": rows,
+    }
+    target.write_text(json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+def report_url(ctx: SiteContext, path: str) -> str:
+    """The repository's issue form; on a table page, the data-correction form with the table filled in."""
+    settings = ctx.project.meta.get("site") or {}
+    repository = str(settings.get("repository") or ctx.project.meta.get("homepage") or "").rstrip("/")
+    if not repository.startswith("https://github.com/"):
+        return ""
+    table = next((r.name for r in ctx.tables if table_page(r) == path), None)
+    if table:
+        return f"{repository}/issues/new?template=data-correction.yml&table={quote(table)}"
+    return f"{repository}/issues/new/choose"
+
+
 def write_pages(ctx: SiteContext, out: Path, pages: list[Page]) -> list[str]:
     for page in pages:
         footer = f"{version_text(ctx)}. {link(page.path, 'releases.html', 'All releases')}."
         canonical = ctx.base_url if page.path == "index.html" else ctx.url(page.path)
         target = out / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(frame(page, canonical=canonical, version_line=footer), encoding="utf-8")
+        page_html = frame(page, canonical=canonical, version_line=footer, report_url=report_url(ctx, page.path))
+        target.write_text(page_html, encoding="utf-8")
     return [p.path for p in pages]
 
 

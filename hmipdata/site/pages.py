@@ -121,7 +121,9 @@ def notes_block(resource: Resource) -> str:
         parts.append(
             '<h3 id="shorthand">Shorthand</h3><p>A value the source does not give is blank in the CSV and the '
             f"database, with a GSS symbol in a marker column ({pairs}). Here and in the spreadsheets the symbol is "
-            f'shown in the value\'s cell. A missing value is never a zero.</p><dl class="shorthand">{symbols}</dl>'
+            "shown in the value's cell. A missing value is never a zero. The symbols and their meanings are the "
+            f"same as in the {link(table_page(resource), dictionary_entry(resource.name), 'data dictionary')}.</p>"
+            f'<dl class="shorthand">{symbols}</dl>'
         )
     if not parts:
         return ""
@@ -177,7 +179,10 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
         cite_section(ctx, page, resource, frame),
         f'<section aria-labelledby="download"><h2 id="download">Download</h2>'
         f"{download_links(ctx, out, page, resource)}"
-        "<p>XLSX and ODS files have a cover sheet, contents, notes and the table.</p></section>",
+        "<p>XLSX and ODS files have a cover sheet, contents, notes and the table. JSON holds the rows with their "
+        "column types. CSV files are UTF-8 without a byte-order mark: Excel may show accented letters and dashes "
+        "wrongly if you double-click one, so in Excel use Data, From Text/CSV and choose UTF-8 (65001), or open "
+        "the XLSX file instead.</p></section>",
         notes_block(resource),
     ]
     fig = figure_for(resource.name, ctx.frames)
