@@ -29,6 +29,7 @@ from test_site_support import (
 from hmipdata.datapackage import data_file
 from hmipdata.project import load_project
 from hmipdata.site.markers import marker_targets
+from hmipdata.site.tables import category_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = load_project(ROOT)
@@ -211,6 +212,9 @@ def _expected_cell(f, value: str, row: dict[str, str], markers: dict[str, str]) 
     """The text a table cell should show for a CSV value, from the schema's display hints and units."""
     if value == "":
         return next((row[m] for m, targets in markers.items() if f.name in targets and row.get(m)), "")
+    labels = category_labels(f)
+    if value in labels:
+        return labels[value]
     if f.name == "value" and "unit" in row and f.type == "number":
         return f"{float(value):.10f}".rstrip("0").rstrip(".") + UNIT_SUFFIXES.get(row["unit"], "")
     display = f.display

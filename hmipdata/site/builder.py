@@ -18,7 +18,7 @@ from urllib.parse import quote
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.cite import cite_page, write_citations
 from hmipdata.site.context import SiteContext, load_context
-from hmipdata.site.database import write_compact_database
+from hmipdata.site.database import place_compact_database
 from hmipdata.site.dictionary import dictionary_page
 from hmipdata.site.files import place
 from hmipdata.site.html import Page, frame, link
@@ -46,7 +46,7 @@ class SiteResult:
 def write_downloads(ctx: SiteContext, out: Path) -> None:
     """Every table as CSV, Parquet, XLSX and ODS; the database (compact); the package; one workbook of every table."""
     place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
-    write_compact_database(ctx.build / DATABASE, out / DATABASE)
+    place_compact_database(ctx.build / DATABASE, out / DATABASE, ctx.build / ".site-cache")
     for resource in ctx.tables:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))

@@ -215,8 +215,28 @@ def with_units(resource: Resource, frame, suffixes: dict[str, str]):
     return frame, ("value",)
 
 
+def category_labels(f: Field) -> dict[str, str]:
+    """A coded column's readable labels, from the field's Table Schema ``categories`` ({value, label})."""
+    out = {}
+    for item in f.descriptor.get("categories") or []:
+        if isinstance(item, dict) and "value" in item and item.get("label"):
+            out[str(item["value"])] = str(item["label"])
+    return out
+
+
+def with_labels(resource: Resource, frame):
+    """Coded columns shown by their readable labels (the downloads keep the codes)."""
+    for f in resource.schema.fields:
+        labels = category_labels(f)
+        if labels and f.name in frame.columns:
+            frame = frame.copy() if frame is not None else frame
+            frame[f.name] = frame[f.name].map(lambda v, labels=labels: labels.get(str(v), v) if v is not None else v)
+    return frame
+
+
 def full_table(resource: Resource, frame, table_id: str | None = None, suffixes: dict | None = None) -> str:
     shown, texts = with_units(resource, frame, suffixes or {})
+    shown = with_labels(resource, shown)
     spec = full_table_spec(resource, frame, table_id)
     spec = replace(spec, formats={k: v for k, v in spec.formats.items() if k not in texts}, right=texts)
     markup = render(shown, spec)
