@@ -355,3 +355,53 @@ def test_sql_column_list_inserts_a_column_name(reader, site):
     page.locator(".schema-list summary", has_text="caseloads").first.click()
     page.locator("button[data-insert='staff_grade']").first.click()
     assert page.input_value("#sql-query") == "select staff_grade from caseloads"
+
+
+def test_search_finds_a_caseload_row_by_organisation_and_topic(reader, site):
+    resource = PROJECT.resource("caseloads")
+    with (site / data_file(resource, "csv")).open(encoding="utf-8", newline="") as fh:
+        organisation = next(csv.DictReader(fh))["organisation_name_as_printed"]
+    word = max(organisation.replace(",", " ").split(), key=len)
+    reader.goto(serve(site) + "search.html?q=" + urllib.parse.quote(f"{word} caseload"))
+    reader.page.wait_for_function("() => document.querySelectorAll('#search-results a').length > 0")
+    links = reader.page.eval_on_selector_all("#search-results a", "as => as.map(a => a.getAttribute('href'))")
+    assert any(link.startswith("tables/caseloads.html#row-") for link in links) and reader.problems == []
+
+
+def test_table_sorts_filters_and_links_to_each_row(reader, site):
+    reader.goto(serve(site) + "tables/caseloads.html")
+    page = reader.page
+    column = PROJECT.resource("caseloads").schema.field_names.index("average_caseload")
+    page.locator("#table-caseloads thead th button.sort").nth(column).click()
+    values = page.eval_on_selector_all(
+        f"#table-caseloads tbody tr td:nth-child({column + 1})", "tds => tds.map(td => td.textContent.trim())"
+    )
+    numbers = [float(v.replace(",", "")) for v in values if v and v[0].isdigit()]
+    assert numbers == sorted(numbers) and len(numbers) > 1
+    total = page.locator("#table-caseloads tbody tr").count()
+    word = page.eval_on_selector("#table-caseloads tbody tr", "tr => tr.cells[0].textContent.trim()")
+    page.fill(".table-tools input", word)
+    shown = page.eval_on_selector_all(
+        "#table-caseloads tbody tr:not([hidden])", "trs => trs.map(tr => tr.cells[0].textContent.trim())"
+    )
+    assert 0 < len(shown) < total and set(shown) == {word}
+    ids = page.eval_on_selector_all("#table-caseloads tbody tr", "trs => trs.map(tr => tr.id)")
+    links = page.eval_on_selector_all("#table-caseloads tbody a.row-link", "as => as.map(a => a.hash.slice(1))")
+    assert all(ids) and len(set(ids)) == len(ids) and sorted(links) == sorted(ids) and reader.problems == []
+
+
+def test_chart_is_laid_out_for_a_phone_and_downloads_as_png(browser, site):
+    ctx = local_only(browser.new_context(viewport={"width": 390, "height": 800}, accept_downloads=True))
+    page = ctx.new_page()
+    page.goto(serve(site) + "tables/caseloads.html")
+    narrow_visible = page.locator("#chart-caseloads-narrow").is_visible()
+    wide_visible = page.locator("#chart-caseloads").is_visible()
+    text_px = page.eval_on_selector(
+        "#chart-caseloads-narrow",
+        "svg => Math.min(...[...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().height))",
+    )
+    with page.expect_download() as download:
+        page.locator(".chart-downloads[data-chart='chart-caseloads'] button").click()
+    png = Path(download.value.path()).read_bytes()
+    ctx.close()
+    assert narrow_visible and not wide_visible and text_px >= 10 and png[:8] == b"\x89PNG\r\n\x1a\n"
