@@ -215,11 +215,10 @@ def _expected_cell(f, value: str, row: dict[str, str], markers: dict[str, str]) 
     labels = category_labels(f)
     if value in labels:
         return labels[value]
-    if f.name == "value" and "unit" in row and f.type == "number":
-        return f"{float(value):.10f}".rstrip("0").rstrip(".") + UNIT_SUFFIXES.get(row["unit"], "")
+    suffix = UNIT_SUFFIXES.get(row["unit"], "") if f.name == "value" and "unit" in row else ""
     display = f.display
     if f.type in ("integer", "year"):
-        return f"{int(value):,}" if display.get("thousands") else str(int(value))
+        return (f"{int(value):,}" if display.get("thousands") else str(int(value))) + suffix
     if f.type == "number":
         decimals = display.get("decimals")
         number = float(value)
@@ -230,7 +229,7 @@ def _expected_cell(f, value: str, row: dict[str, str], markers: dict[str, str]) 
             if decimals is not None
             else f"{number:.6f}".rstrip("0").rstrip(".")
         )
-        return text + ("%" if display.get("percent") else "")
+        return text + ("%" if display.get("percent") else "") + suffix
     return value
 
 

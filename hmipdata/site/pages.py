@@ -219,7 +219,7 @@ def _card(ctx, r: Resource) -> str:
     dictionary = f"{link(page, dictionary_entry(r.name), 'Columns')}"
     return (
         f'<li class="card"><h4>{link(page, table_page(r), r.title)}</h4>'
-        f"<p>{inline(_first_sentence(r.description))}</p>"
+        f'<p class="summary">{inline(_first_sentence(r.description))}</p>'
         f'<p class="meta">{len(ctx.frames[r.name]):,} rows · <code>{esc(r.name)}</code></p>'
         f'<p class="card-links">{downloads}{dictionary}</p></li>'
     )

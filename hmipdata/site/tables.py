@@ -119,6 +119,16 @@ def own_decimals(value: float) -> str:
     return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
+def display_number(f: Field, value) -> str:
+    """A number as its field's display hints format it (decimals, thousands), else with its own decimals."""
+    display, seps = f.display, "," if f.display.get("thousands") else ""
+    if f.type in INTEGER_TYPES:
+        return format(int(value), seps or "d")
+    if "decimals" in display:
+        return format(float(value), f"{seps}.{int(display['decimals'])}f")
+    return own_decimals(float(value))
+
+
 def aligned(texts: list[str | None]) -> list[str | None]:
     """Figures padded on the right with figure and punctuation spaces, so that their decimal points line up."""
 
@@ -208,8 +218,9 @@ def with_units(resource: Resource, frame, suffixes: dict[str, str]):
     if resource.schema.field("value").type not in NUMERIC_TYPES:
         return frame, ()
     frame = frame.copy()
+    field_of_value = resource.schema.field("value")
     frame["value"] = [
-        None if is_blank(v) else own_decimals(float(v)) + suffixes.get(str(u), "")
+        None if is_blank(v) else display_number(field_of_value, v) + suffixes.get(str(u), "")
         for v, u in zip(frame["value"], frame["unit"], strict=True)
     ]
     return frame, ("value",)
