@@ -73,7 +73,7 @@ def validate_project(project: Project, limit: int = 5):
     """Load and check every table; returns the DuckDB connection and the report."""
     import duckdb
 
-    from hmipdata.checks import run_checks
+    from hmipdata.checks import run_checks, sql_problems
     from hmipdata.load import load_project_tables
     from hmipdata.placeholders import unfilled
     from hmipdata.semver import check_version
@@ -82,6 +82,7 @@ def validate_project(project: Project, limit: int = 5):
     report = check_version(project)
     report.extend(unfilled(project.root))
     report.extend(load_project_tables(con, project, limit=limit))
+    report.extend(sql_problems(con, project))
     if report.valid:
         report.extend(run_checks(con, project))
     return con, report

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hmipdata.declaration_model import CHECK_KINDS
 from hmipdata.errors import Issue, Report
-from hmipdata.project import Project
+from hmipdata.project import Project, tables_in
 from hmipdata.schema import Resource
 from hmipdata.sqlrules import ident, literal
 
-KINDS = ("total", "weekday", "expression", "query")
+KINDS = tuple(CHECK_KINDS)  # their parameters are declared in the model
 
 
 @dataclass
@@ -76,6 +77,28 @@ def check_sql(resource: Resource, check: dict[str, Any]) -> str:
     if kind == "query":
         return f"SELECT * FROM ({check['sql']}) AS q"
     raise ValueError(f"unknown check kind {kind!r}; use one of {', '.join(KINDS)}")
+
+
+def sql_problems(con, project: Project) -> Report:
+    """A ``schema-error`` for each check whose SQL DuckDB cannot plan against the loaded tables.
+
+    Planning needs only the tables' columns, so this runs even when some rows are invalid.
+    """
+    from hmipdata.load import sql_issue
+
+    report = Report()
+    names = {r.name for r in project.resources}
+    loaded = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    for resource in project.resources:
+        for i, check in enumerate(resource.checks):
+            sql = check_sql(resource, check)
+            if ({resource.name} | tables_in(sql, names)) - loaded:
+                continue  # a table it reads failed to load: that table's errors say why
+            try:
+                con.execute(f"EXPLAIN {sql}")
+            except Exception as exc:  # DuckDB reports SQL errors with many exception types
+                report.add(sql_issue(f"check {check['id']!r}: SQL error", exc, resource, ("checks", i)))
+    return report
 
 
 def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:

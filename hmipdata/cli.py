@@ -1,7 +1,8 @@
 """Command-line interface: parses arguments, calls the library, prints, exits.
 
-Exit codes: 0 valid, 1 invalid data, 2 usage error. Heavy libraries are
-imported inside the commands, so ``hmipdata --help`` starts fast.
+Exit codes: 0 valid, 1 invalid data, 2 usage error or a mistake in the
+declarations (schemas/). Heavy libraries are imported inside the commands, so
+``hmipdata --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def cmd_validate(args) -> int:
         Path(args.output).write_text(report.render_json() + "\n", encoding="utf-8")
         report = validate.capped(report, args.limit_errors)
     _print_report(report, args.format)
-    return 0 if report.valid else 1
+    return report.exit_code
 
 
 @contextmanager
@@ -102,7 +103,7 @@ def cmd_check(args) -> int:
     con, report = validate_project(project, args.limit_errors)
     if not report.valid and not any(i.code in ("check-failed", "known-anomaly") for i in report.issues):
         _print_report(report, "text")
-        return 1
+        return report.exit_code
     known = known_anomalies(con)
     failed = 0
     for outcome, _ in all_outcomes(con, project):
@@ -199,7 +200,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hmipdata",
         description="HM Inspectorate of Probation figures as validated open data.",
-        epilog="Exit codes: 0 valid, 1 invalid data, 2 usage error.",
+        epilog="Exit codes: 0 valid, 1 invalid data, 2 usage error or a mistake in the declarations (schemas/).",
     )
     p.add_argument("--root", default=".", help="repository root (default: current directory)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -264,13 +265,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from hmipdata.errors import HmipdataError, InvalidData, SchemaError, UsageError
+    from hmipdata.errors import DeclarationError, HmipdataError, InvalidData, SchemaError, UsageError
 
     try:
         code = args.func(args)
-    except InvalidData as exc:
+    except (InvalidData, DeclarationError) as exc:
         _print_report(exc.report, getattr(args, "format", "text"))
-        code = 1
+        code = exc.report.exit_code
     except SchemaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         code = 1

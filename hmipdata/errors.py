@@ -77,6 +77,9 @@ CATALOGUE: dict[str, Kind] = {
 }
 
 
+DECLARATION_CODES = ("schema-error",)
+
+
 @dataclass
 class Issue:
     """A single problem at a place in a file."""
@@ -187,6 +190,13 @@ class Report:
     def valid(self) -> bool:
         return self.error_count == 0
 
+    @property
+    def exit_code(self) -> int:
+        """0 valid, 2 when a declaration is wrong (the data could not be checked as declared), else 1."""
+        if self.valid:
+            return 0
+        return 2 if any(g.code in DECLARATION_CODES and g.severity == "error" for g in self.groups) else 1
+
     def render_text(self) -> str:
         lines = []
         for group in self.groups:
@@ -242,6 +252,14 @@ class UsageError(HmipdataError):
 
 class SchemaError(HmipdataError):
     """A schema file cannot be read or is not a valid schema."""
+
+
+class DeclarationError(SchemaError):
+    """The project's declarations are wrong; carries a report of every problem (exit code 2)."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.summary())
+        self.report = report
 
 
 class InvalidData(HmipdataError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hmipdata.engine import Stats, check_foreign_keys, typed_select, validate_text_table
 from hmipdata.errors import Group, Issue, Report
-from hmipdata.project import Project
+from hmipdata.project import Project, depends_on
 from hmipdata.schema import ForeignKey, Resource
 from hmipdata.sqlrules import ident
 from hmipdata.textfile import TextTable, open_csv, open_relation, physical_lines
@@ -97,17 +97,13 @@ def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, l
 def _load_derived(con, project: Project, resource: Resource, limit: int) -> Report:
     report = Report()
     staging = f"__derived_{resource.name}"
+    loaded = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if depends_on(resource, {r.name for r in project.resources}) - loaded:
+        return report  # a table it reads failed to load: that table's errors say why
     try:
         con.execute(f"CREATE TEMP TABLE {ident(staging)} AS {resource.derive_sql}")
     except Exception as exc:  # DuckDB reports SQL errors with many exception types
-        report.add(
-            Issue(
-                "schema-error",
-                f"derive SQL of {resource.name!r} failed: {exc}".split("\n")[0],
-                path=resource.declared_in,
-                hint="fix the SQL under derive: in the schema file",
-            )
-        )
+        report.add(sql_issue(f"derive SQL of {resource.name!r} failed", exc, resource, ("derive", "sql")))
         return report
     columns = [c[0] for c in con.execute(f"DESCRIBE {ident(staging)}").fetchall()]
     names = resource.schema.field_names
@@ -118,6 +114,7 @@ def _load_derived(con, project: Project, resource: Resource, limit: int) -> Repo
                 "schema-error",
                 f"derive SQL does not produce fields: {', '.join(missing)}",
                 path=resource.declared_in,
+                row=resource.line("derive", "sql"),
                 hint="select every schema field, by name",
             )
         )
@@ -135,6 +132,21 @@ def _load_derived(con, project: Project, resource: Resource, limit: int) -> Repo
     resolve = _resolver(con, project, resource.name)
     report.extend(check_foreign_keys(con, table, resource.schema, resolve, limit, stats))
     return report
+
+
+def sql_issue(what: str, exc: Exception, resource: Resource, at: tuple) -> Issue:
+    """A ``schema-error`` for SQL DuckDB refused, at its line in the declaration, with DuckDB's suggestion."""
+    lines = str(exc).splitlines()
+    candidates = next((x.strip() for x in lines[1:] if x.strip().startswith(("Candidate", "Did you mean"))), "")
+    return Issue(
+        "schema-error",
+        f"{what}: {lines[0] if lines else exc}",
+        path=resource.declared_in,
+        row=resource.line(*at),
+        hint=f"fix the SQL; {candidates}"
+        if candidates
+        else "fix the SQL; columns and tables are named as in the schemas",
+    )
 
 
 def check_row_count(con, resource: Resource) -> Report:

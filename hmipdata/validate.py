@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from hmipdata.errors import Group, Issue, Report, SchemaError
+from hmipdata.errors import DeclarationError, Group, Issue, Report, SchemaError
 from hmipdata.schema import ForeignKey, TableSchema, load_schema, parse_schema, read_mapping
 from hmipdata.sqlrules import ident, literal
 
@@ -118,6 +118,11 @@ def validate_project(root: Path, limit: int = 5) -> Report:
 
     try:
         project = load_project(root)
+    except DeclarationError as exc:
+        from hmipdata.placeholders import unfilled
+
+        exc.report.extend(unfilled(root))  # every problem in one run: the placeholders left too
+        return exc.report
     except SchemaError as exc:
         report = Report()
         report.add(Issue("schema-error", str(exc)))
