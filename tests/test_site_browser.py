@@ -34,7 +34,7 @@ from hmipdata.site.tables import category_labels
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = load_project(ROOT)
 PUBLISHED = sorted(r.name for r in PROJECT.published)
-PAGES = ["index.html", "dictionary.html", "anomalies.html", "releases.html", "sql.html"] + [
+PAGES = ["index.html", "dictionary.html", "anomalies.html", "releases.html", "sql.html", "cite.html", "search.html"] + [
     f"tables/{name.replace('_', '-')}.html" for name in PUBLISHED
 ]
 WIDTHS = (320, 390, 1366)

@@ -40,7 +40,15 @@ def read(site: Path, page: str) -> str:
 
 def test_site_has_home_table_dictionary_anomalies_releases_and_sql_pages(site):
     pages = set(site_pages(site))
-    expected = {"index.html", "dictionary.html", "anomalies.html", "releases.html", "sql.html"}
+    expected = {
+        "index.html",
+        "dictionary.html",
+        "anomalies.html",
+        "releases.html",
+        "sql.html",
+        "cite.html",
+        "search.html",
+    }
     expected |= {f"tables/{name.replace('_', '-')}.html" for name in PUBLISHED}
     assert expected <= pages
 
