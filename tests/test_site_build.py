@@ -299,3 +299,12 @@ def test_search_index_lists_every_table_column_and_row(site):
             rows += len(list(csv.DictReader(fh)))
     assert kinds["table"] == len(PUBLISHED) and kinds["row"] == rows
     assert kinds["column"] == sum(len(PROJECT.resource(n).schema.fields) for n in PUBLISHED)
+
+
+def test_notes_that_mention_the_anomalies_register_link_to_it(site):
+    mentioned = [r for r in PROJECT.published if any("anomalies register" in n for n in r.notes)]
+    assert mentioned
+    for resource in mentioned:
+        page = read(site, f"tables/{resource.name.replace('_', '-')}.html")
+        notes = page[page.index('id="notes"') :]
+        assert '<a href="../anomalies.html">anomalies register</a>' in notes, resource.name

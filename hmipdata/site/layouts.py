@@ -7,11 +7,11 @@ The tidy table stays the data; a layout is only another view of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hmipdata.schema import Resource
 from hmipdata.site.markers import marker_targets
-from hmipdata.site.tables import TableSpec, aligned, field_label, own_decimals, render
+from hmipdata.site.tables import TableSpec, aligned, category_labels, field_label, own_decimals, render
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,9 @@ def pivot(layout: Layout, resource: Resource, frame):
     schema = resource.schema
     enum = {f.name: f.constraints.get("enum") for f in schema.fields}
     fields = {f.name: f for f in schema.fields}
+    coded = [fields[c] for c in (layout.spanner, layout.across, layout.group) if c in fields]
+    declared = {k: v for f in coded for k, v in category_labels(f).items()}
+    layout = replace(layout, labels={**declared, **layout.labels})  # the layout's own words win
     wide, keys = _rows(layout, resource, frame)
     marker_of = {t: m for m, targets in marker_targets(schema).items() for t in targets}
     spec = {"formats": {}, "labels": {}, "markers": {}}

@@ -106,7 +106,9 @@ def source_block(ctx, page: str, resource: Resource, frame) -> str:
 def notes_block(resource: Resource) -> str:
     parts = []
     if resource.notes:
-        parts.append("<ol>" + "".join(f"<li>{inline(n)}</li>" for n in resource.notes) + "</ol>")
+        register = link(table_page(resource), "anomalies.html", "anomalies register")
+        notes = (inline(n).replace("anomalies register", register, 1) for n in resource.notes)
+        parts.append("<ol>" + "".join(f"<li>{n}</li>" for n in notes) + "</ol>")
     targets = marker_targets(resource.schema)
     if targets:
         symbols = "".join(
