@@ -319,8 +319,11 @@ def test_first_sql_result_downloads_at_most_36_mb_and_shows_its_size(browser, si
 
 
 def test_sql_error_shows_one_caret_under_the_mistake(reader, site):
-    reader.goto(serve(site) + "sql.html?q=" + urllib.parse.quote("select 1 as ok,\n  nonsense_column from caseloads"))
+    query = "select 1 as ok;\nselect 2 as fine,\n  nonsense_column from caseloads"
+    reader.goto(serve(site) + "sql.html?q=" + urllib.parse.quote(query))
     wait_for_outcome(reader.page)
+    cursor = reader.page.eval_on_selector("#sql-query", "t => t.selectionStart")
+    assert cursor == query.index("nonsense_column")
     lines = reader.page.inner_text("#sql-error").splitlines()
     context = [i for i, line in enumerate(lines) if line.startswith("LINE ")]
     assert len(context) == 1

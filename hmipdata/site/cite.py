@@ -148,6 +148,10 @@ def cite_section(ctx, page: str, resource: Resource, frame) -> str:
     """'Cite this table': the citation, its parts spelled out, and the BibTeX file."""
     address = esc(versioned(ctx, resource))
     text = esc(citation_text(ctx, resource, frame)).replace(address, f'<a href="{address}">{address}</a>', 1)
+    for sid in resource.sources:  # each source document's own address, as a link
+        url = esc(ctx.sources().get(sid, {}).get("url") or "")
+        if url:
+            text = text.replace(f", {url}", f', <a href="{url}">{url}</a>', 1)
     released = (
         "" if ctx.release_date else (" This version is not released yet: the versioned address works once it is.")
     )

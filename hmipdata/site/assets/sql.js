@@ -100,7 +100,7 @@ function connect() {
   return connecting;
 }
 
-// Split on semicolons outside quotes and comments.
+// Split on semicolons outside quotes and comments: each statement's text and where it starts.
 export function splitStatements(text) {
   const out = [];
   let start = 0;
@@ -117,15 +117,15 @@ export function splitStatements(text) {
       const end = text.indexOf("*/", i + 2);
       i = end < 0 ? text.length : end + 2;
     } else if (c === ";") {
-      out.push(text.slice(start, i));
+      out.push({ text: text.slice(start, i), start });
       start = i + 1;
       i += 1;
     } else {
       i += 1;
     }
   }
-  out.push(text.slice(start));
-  return out.filter((s) => s.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, "").trim() !== "");
+  out.push({ text: text.slice(start), start });
+  return out.filter((s) => s.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, "").trim() !== "");
 }
 
 // A statement's column types (from DESCRIBE), or null if it returns no described result.
@@ -213,6 +213,22 @@ export function explain(message, statement) {
   return blocks.join("\n\n");
 }
 
+// Put the text cursor where DuckDB's caret points, so the mistake is found in the query itself.
+function placeCaret(message, statement, offset) {
+  const match = /LINE (\d+): (.*)\n( *)\^/.exec(message);
+  if (!match) return;
+  const lines = statement.trim().split("\n");
+  const line = lines[Number(match[1]) - 1];
+  if (line === undefined) return;
+  const shown = match[2].replace(/^\.\.\./, "");
+  const column = match[3].length - `LINE ${match[1]}: `.length - (match[2].length - shown.length);
+  const at = line.indexOf(shown.replace(/\.\.\.$/, ""));
+  if (at < 0 || column < 0) return;
+  const before = lines.slice(0, Number(match[1]) - 1).reduce((n, l) => n + l.length + 1, 0);
+  const position = offset + before + at + column;
+  input.setSelectionRange(position, position);
+}
+
 function showError(where, error, statement = "") {
   errorBlock.textContent = `${where}\n\n${explain(String(error.message || error), statement)}`;
   errorBlock.hidden = false;
@@ -241,7 +257,7 @@ async function execute(sql) {
   }
   say("Running…");
   const results = [];
-  for (const [i, statement] of statements.entries()) {
+  for (const [i, { text: statement, start }] of statements.entries()) {
     const label = statements.length === 1 ? "Query result" : `Result of statement ${i + 1} of ${statements.length}`;
     try {
       if (/^\s*(force\s+)?(install|load)\b/i.test(statement)) throw new Error("Extensions cannot be installed or loaded.");
@@ -251,6 +267,7 @@ async function execute(sql) {
     } catch (error) {
       const where = statements.length === 1 ? "Error:" : `Error in statement ${i + 1} of ${statements.length}:`;
       showError(where, error, statement);
+      placeCaret(String(error.message || error), statement, start + (statement.length - statement.trimStart().length));
       say(`${where.replace(/:$/, "")}; see the message below.`);
       if (results.length) offerCsv(results[results.length - 1]);
       return;
