@@ -97,7 +97,7 @@ and the <a href="{DATABASE}">DuckDB file</a> can be downloaded.</p></noscript>
 <div id="sql-loading" hidden><label for="sql-progress">Downloading</label>
 <progress id="sql-progress" max="{_size(out, WASM) + db_bytes}" value="0"></progress></div>
 <p id="sql-status" role="status" aria-live="polite"></p>
-<pre id="sql-error" role="alert" hidden></pre>
+<div id="sql-error" role="alert" hidden></div>
 <p><a id="sql-download" href="#" download="hmipdata-query.csv" hidden>Download the result as CSV</a></p>
 <div id="sql-result"></div>
 <section aria-labelledby="offline"><h2 id="offline">Runs offline</h2>

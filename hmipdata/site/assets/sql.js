@@ -229,8 +229,37 @@ function placeCaret(message, statement, offset) {
   input.setSelectionRange(position, position);
 }
 
+// The message wraps to the screen; the quoted line and its caret keep their columns (they scroll instead).
 function showError(where, error, statement = "") {
-  errorBlock.textContent = `${where}\n\n${explain(String(error.message || error), statement)}`;
+  const text = `${where}\n\n${explain(String(error.message || error), statement)}`;
+  const lines = text.split("\n");
+  const parts = [];
+  let prose = [];
+  const flush = () => {
+    if (prose.length) {
+      const p = document.createElement("p");
+      p.className = "sql-message";
+      p.textContent = prose.join("\n").trim();
+      if (p.textContent) parts.push(p);
+      prose = [];
+    }
+  };
+  for (let i = 0; i < lines.length; i += 1) {
+    if (/^LINE \d+:/.test(lines[i]) && /^\s*\^\s*$/.test(lines[i + 1] || "")) {
+      flush();
+      const pre = document.createElement("pre");
+      pre.className = "sql-caret";
+      pre.tabIndex = 0;
+      pre.setAttribute("aria-label", "Where the error is");
+      pre.textContent = `${lines[i]}\n${lines[i + 1]}`;
+      parts.push(pre);
+      i += 1;
+    } else {
+      prose.push(lines[i]);
+    }
+  }
+  flush();
+  errorBlock.replaceChildren(...parts);
   errorBlock.hidden = false;
 }
 
