@@ -308,3 +308,13 @@ def test_notes_that_mention_the_anomalies_register_link_to_it(site):
         page = read(site, f"tables/{resource.name.replace('_', '-')}.html")
         notes = page[page.index('id="notes"') :]
         assert '<a href="../anomalies.html">anomalies register</a>' in notes, resource.name
+
+
+def test_every_search_result_links_to_an_existing_page_and_id(site):
+    index = json.loads(read(site, "search-index.json"))
+    ids: dict[str, set[str]] = {}
+    for entry in index:
+        path, _, fragment = entry["url"].partition("#")
+        if path not in ids:
+            ids[path] = parse_links(read(site, path))[1]
+        assert not fragment or fragment in ids[path], entry["url"]
