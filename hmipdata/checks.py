@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hmipdata.boundary import first_line
 from hmipdata.declaration_model import CHECK_KINDS
-from hmipdata.errors import Issue, Report
+from hmipdata.errors import DeclarationError, Issue, Report
 from hmipdata.project import Project, tables_in
+from hmipdata.sandbox import is_sandbox_refusal, one_select, refusal
 from hmipdata.schema import Resource
 from hmipdata.sqlrules import ident, literal
 
@@ -101,11 +103,29 @@ def sql_problems(con, project: Project) -> Report:
     return report
 
 
+def _run_sql(con, resource: Resource, check: dict[str, Any]):
+    """Run a check's SQL (one SELECT, sandboxed); a failure is a declaration error naming the schema file."""
+    import duckdb
+
+    what = f"check {check.get('id')!r}" if isinstance(check, dict) else f"check {check!r}"
+    try:
+        sql = check_sql(resource, check)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # until the declaration model checks keys
+        raise DeclarationError(f"{resource.declared_in}: {what} lacks or mistypes the key {exc}") from None
+    one_select(con, sql, resource.declared_in, what)
+    try:
+        cursor = con.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        if is_sandbox_refusal(exc):
+            raise refusal(resource.declared_in, what, exc) from None
+        raise DeclarationError(f"{resource.declared_in}: {what} failed: {first_line(exc)}") from None
+
+
 def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
-    cursor = con.execute(check_sql(resource, check))
-    names = [d[0] for d in cursor.description]
+    names, rows = _run_sql(con, resource, check)
     failures = []
-    for row in cursor.fetchall():
+    for row in rows:
         record = dict(zip(names, row))
         key, line = record.get("row_key"), record.get("_line")
         pk = resource.schema.primary_key
@@ -114,7 +134,7 @@ def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
             line = line if line is not None else _line_of(con, resource, [record[k] for k in pk])
         failures.append((line, str(key or ""), str(record.get("message", row))))
     column = check.get("value") or check.get("column")
-    return Outcome(str(check["id"]), resource.name, str(check.get("description", "")), failures, column)
+    return Outcome(str(check.get("id")), resource.name, str(check.get("description", "")), failures, column)
 
 
 def _line_of(con, resource: Resource, key: list) -> int | None:

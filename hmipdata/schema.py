@@ -129,9 +129,11 @@ def read_mapping(path: Path) -> dict[str, Any]:
         if path.suffix == ".json":
             data = json.loads(text)
         else:
-            import yaml
+            from hmipdata.yamllimits import load_yaml
 
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = load_yaml(text, path)
+    except SchemaError:
+        raise
     except Exception as exc:  # yaml and json raise many kinds
         raise SchemaError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
     if not isinstance(data, dict):

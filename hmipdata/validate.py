@@ -73,9 +73,12 @@ def validate_file(
         schema = load_schema(Path(schema))
     path = Path(path)
     label = label or str(path)
-    if not path.is_file():
+    from hmipdata.inputs import file_problem
+
+    problem = file_problem(path)
+    if problem:
         report = Report()
-        report.add(Issue("source-error", "file not found", path=label, hint="check the path"))
+        report.add(Issue("source-error", problem, path=label, hint="check the path"))
         return report
     from functools import partial
 
