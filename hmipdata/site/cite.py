@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from hmipdata.safetext import safe_url
 from hmipdata.schema import Resource
 from hmipdata.site.html import Page, esc, link, long_date, rel
 from hmipdata.site.paths import download, table_page
@@ -58,7 +59,8 @@ def source_text(ctx, resource: Resource, frame) -> str:
         s = sources.get(sid, {})
         who = s.get("publisher") or "publisher not stated"
         when = long_date(s.get("publication_date", "")) or "undated"
-        names.append(f"{who}, {s.get('title') or sid} ({when})" + (f", {s['url']}" if s.get("url") else ""))
+        url = safe_url(s.get("url"))
+        names.append(f"{who}, {s.get('title') or sid} ({when})" + (f", {url}" if url else ""))
     where = _locations(frame)
     shown = "; ".join(where[:3]) + (f" and {len(where) - 3} more places" if len(where) > 3 else "")
     return "; ".join(names) + (f". Location: {shown}" if shown else "")
@@ -135,8 +137,8 @@ def cff(ctx) -> str:
             f"    title: {_yaml(s.get('title') or s.get('source_id', ''))}",
             f"    authors:\n      - name: {_yaml(s.get('publisher') or 'not stated')}",
         ]
-        if s.get("url"):
-            refs.append(f"    url: {_yaml(s['url'])}")
+        if safe_url(s.get("url")):
+            refs.append(f"    url: {_yaml(safe_url(s.get('url')))}")
         if s.get("publication_date"):
             refs.append(f"    year: {_yaml(s['publication_date'][:4])}")
     if refs:
@@ -149,7 +151,7 @@ def cite_section(ctx, page: str, resource: Resource, frame) -> str:
     address = esc(versioned(ctx, resource))
     text = esc(citation_text(ctx, resource, frame)).replace(address, f'<a href="{address}">{address}</a>', 1)
     for sid in resource.sources:  # each source document's own address, as a link
-        url = esc(ctx.sources().get(sid, {}).get("url") or "")
+        url = esc(safe_url(ctx.sources().get(sid, {}).get("url")) or "")
         if url:
             text = text.replace(f", {url}", f', <a href="{url}">{url}</a>', 1)
     released = (

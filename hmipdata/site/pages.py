@@ -80,7 +80,8 @@ def source_block(ctx, page: str, resource: Resource, frame) -> str:
         s = sources.get(sid)
         if s:
             who = f"{esc(s.get('publisher') or 'Unknown publisher')}, {esc(long_date(s.get('publication_date', '')))}"
-            doc = f'<a href="{esc(s["url"])}">{esc(s.get("title") or sid)}</a>' if s.get("url") else esc(s.get("title"))
+            url = safe_url(s.get("url"))  # only http(s) addresses become links
+            doc = f'<a href="{esc(url)}">{esc(s.get("title") or sid)}</a>' if url else esc(s.get("title"))
             details = link(page, source_anchor(sid), "about this source")
             docs.append(f"{doc} ({who}; {details})")
         else:
