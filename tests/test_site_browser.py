@@ -282,10 +282,8 @@ OFFLINE_QUERIES = (
 
 
 def wait_for_outcome(page) -> None:
-    page.wait_for_function(
-        "() => document.querySelector('#sql-result table') || !document.getElementById('sql-error').hidden",
-        timeout=60_000,
-    )
+    """Until every statement of the query has run (or failed)."""
+    page.wait_for_selector("#sql-result[data-done]", state="attached", timeout=60_000)
 
 
 @pytest.mark.parametrize("query", OFFLINE_QUERIES)
@@ -321,7 +319,7 @@ def test_first_sql_result_downloads_at_most_36_mb_and_shows_its_size(browser, si
 def test_sql_error_shows_one_caret_under_the_mistake(reader, site):
     query = "select 1 as ok;\nselect 2 as fine,\n  nonsense_column from caseloads"
     reader.goto(serve(site) + "sql.html?q=" + urllib.parse.quote(query))
-    wait_for_outcome(reader.page)
+    reader.page.wait_for_selector("#sql-error:not([hidden])", timeout=60_000)
     cursor = reader.page.eval_on_selector("#sql-query", "t => t.selectionStart")
     assert cursor == query.index("nonsense_column")
     lines = reader.page.inner_text("#sql-error").splitlines()

@@ -263,7 +263,17 @@ function showError(where, error, statement = "") {
   errorBlock.hidden = false;
 }
 
+// Runs every statement; #sql-result gets data-done when the run has finished (for scripts and tests).
 async function execute(sql) {
+  delete output.dataset.done;
+  try {
+    await executeAll(sql);
+  } finally {
+    output.dataset.done = "true";
+  }
+}
+
+async function executeAll(sql) {
   download.hidden = true;
   errorBlock.hidden = true;
   output.replaceChildren();
