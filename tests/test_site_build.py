@@ -318,3 +318,17 @@ def test_every_search_result_links_to_an_existing_page_and_id(site):
         if path not in ids:
             ids[path] = parse_links(read(site, path))[1]
         assert not fragment or fragment in ids[path], entry["url"]
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_figures_with_their_source_location_citation_and_downloads_within_two_clicks(site, name):
+    clicks = _clicks(site)
+    resource = PROJECT.resource(name)
+    page = f"tables/{name.replace('_', '-')}.html"
+    assert clicks[page] <= 1  # the figures, with the location in the source on the page itself
+    assert (
+        clicks[f"{page}#cite-table"] <= 2 if f"{page}#cite-table" in clicks else 'id="cite-table"' in read(site, page)
+    )
+    assert clicks[data_file(resource, "bib")] <= 2 and clicks["cite.html"] <= 1
+    for suffix in ("csv", "xlsx", "ods", "parquet", "json"):
+        assert clicks[data_file(resource, suffix)] <= 2, suffix
