@@ -148,12 +148,24 @@ def _pairs(key: str) -> set[str]:
 
 
 def known_anomalies(con) -> dict[str, list[tuple[str, str]]]:
-    """check_id -> [(anomaly_id, row_key)] from the anomalies register."""
-    try:
-        rows = con.execute(
-            "SELECT check_id, anomaly_id, coalesce(row_key, '') FROM anomalies WHERE check_id IS NOT NULL"
-        ).fetchall()
-    except Exception:  # no anomalies table in this project
+    """check_id -> [(anomaly_id, row_key)] from the anomalies register and the rows it touches.
+
+    The touched rows come from ``anomaly_rows`` (one row per anomaly and row key) when the
+    project has that table, else from a ``row_key`` column of ``anomalies`` (older layout)."""
+    queries = (
+        "SELECT a.check_id, a.anomaly_id, coalesce(r.row_key, '') FROM anomalies AS a "
+        "LEFT JOIN anomaly_rows AS r USING (anomaly_id) WHERE a.check_id IS NOT NULL",
+        "SELECT check_id, anomaly_id, coalesce(row_key, '') FROM anomalies WHERE check_id IS NOT NULL",
+        "SELECT check_id, anomaly_id, '' FROM anomalies WHERE check_id IS NOT NULL",
+    )
+    rows = None
+    for sql in queries:
+        try:
+            rows = con.execute(sql).fetchall()
+            break
+        except Exception:  # no anomalies (or anomaly_rows / row_key) in this project
+            continue
+    if rows is None:
         return {}
     out: dict[str, list[tuple[str, str]]] = {}
     for check_id, anomaly_id, key in rows:

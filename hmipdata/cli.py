@@ -116,7 +116,7 @@ def cmd_check(args) -> int:
     known = known_anomalies(con)
     failed = 0
     for outcome, _ in all_outcomes(con, project):
-        anomaly_ids = [a for a, _ in known.get(outcome.check_id, [])]
+        anomaly_ids = list(dict.fromkeys(a for a, _ in known.get(outcome.check_id, [])))
         results = [i for i in report.issues if i.rule == outcome.check_id]
         if not outcome.failures:
             status = "pass"

@@ -16,6 +16,7 @@ from typing import Any
 from hmipdata.constraint_rules import NUMERIC, field_constraints
 from hmipdata.declarations import did_you_mean, issue
 from hmipdata.errors import CATALOGUE, Issue
+from hmipdata.inputs import file_problem
 from hmipdata.yamllines import Document
 
 VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
@@ -119,7 +120,9 @@ def _source(root: Path, doc: Document, table, raw: bool) -> Iterator[Issue]:
     problem = unsafe_path(root, table.path)
     if problem:
         yield issue(doc, ("path",), f"path {table.path!r} {problem}", CATALOGUE["unsafe-path"].hint)
-    elif raw and not (root / table.path).is_file():
+    elif raw and (problem := file_problem(root / table.path)) and not problem.startswith("file not found"):
+        yield issue(doc, ("path",), f"path {table.path!r} {problem}", "declare the path of a raw data file")
+    elif raw and problem:
         folder = (root / table.path).parent
         near = [str((folder / p.name).relative_to(root)) for p in folder.glob("*")] if folder.is_dir() else []
         yield issue(

@@ -152,7 +152,17 @@ def _load_derived(con, project: Project, resource: Resource, limit: int) -> Repo
 
 def sql_issue(what: str, exc: Exception, resource: Resource, at: tuple) -> Issue:
     """A ``schema-error`` for SQL DuckDB refused, at its line in the declaration, with DuckDB's suggestion."""
+    from hmipdata.sandbox import HINT, is_sandbox_refusal
+
     lines = str(exc).splitlines()
+    if is_sandbox_refusal(exc):
+        return Issue(
+            "schema-error",
+            f"{what.removesuffix(': SQL error').removesuffix(' failed')} reaches outside the declared inputs: {lines[0]}",
+            path=resource.declared_in,
+            row=resource.line(*at),
+            hint=HINT,
+        )
     candidates = next((x.strip() for x in lines[1:] if x.strip().startswith(("Candidate", "Did you mean"))), "")
     return Issue(
         "schema-error",

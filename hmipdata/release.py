@@ -25,6 +25,7 @@ from hmipdata.atomic import atomic_write_text
 from hmipdata.changelog import Entry, entry_for
 from hmipdata.content import changed_tables, content_record, sha256_file
 from hmipdata.errors import HmipdataError
+from hmipdata.faults import checkpoint
 from hmipdata.outputs import DATABASE
 from hmipdata.project import Project, load_project
 from hmipdata.semver import parse_version, snapshot
@@ -125,6 +126,7 @@ def _release_locked(root: Path, project: Project, version: str, entry: Entry) ->
     staging.chmod(0o755)
     try:
         _assemble(root, project, entry, staging)
+        checkpoint("release-assembled")
         record = _record_dir(root, version) / CONTENTS
         new_contents = (staging / CONTENTS).read_text()
         if record.exists() and (changed := changed_tables(record.read_text(), new_contents)):
@@ -142,8 +144,10 @@ def _release_locked(root: Path, project: Project, version: str, entry: Entry) ->
             point_latest(releases, version)
             return ReleaseResult(version, target, False)
         _record(root, project, version, new_contents)
+        checkpoint("release-recorded")
         releases.mkdir(parents=True, exist_ok=True)
         os.replace(staging, target)
+        checkpoint("release-moved")
         point_latest(releases, version)
         return ReleaseResult(version, target, True)
     finally:
@@ -168,6 +172,7 @@ def _record(root: Path, project: Project, version: str, contents: str) -> None:
     record = _record_dir(root, version)
     record.mkdir(parents=True, exist_ok=True)
     atomic_write_text(record / "schema.json", json.dumps(snapshot(project), indent=2) + "\n")
+    checkpoint("release-record-schema")
     atomic_write_text(record / CONTENTS, contents)
 
 

@@ -46,18 +46,30 @@ def expanded_size(node, memo: dict[int, int], limit: int) -> int:
     return total
 
 
+def too_big(text: str) -> str | None:
+    """Why a declaration's text is refused before parsing (its size), or None."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        return f"the file is {size:,} bytes; declarations are at most {MAX_BYTES:,} bytes"
+    return None
+
+
+def too_many_values(node) -> str | None:
+    """Why a composed YAML document is refused (aliases expanding without bound), or None."""
+    if node is not None and expanded_size(node, {}, MAX_NODES) > MAX_NODES:
+        return (
+            f"the YAML's aliases (*name) expand to more than {MAX_NODES:,} values; "
+            "write the values out, or use fewer nested aliases"
+        )
+    return None
+
+
 def load_yaml(text: str, path: Path) -> Any:
     """Parse YAML ``text`` (from ``path``) safely, refusing oversized documents and alias bombs."""
     import yaml
 
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
-        raise SchemaError(f"{path}: the file is {size:,} bytes; declarations are at most {MAX_BYTES:,} bytes")
-    if "*" in text:  # aliases present: count what they expand to before building anything
-        node = yaml.compose(text, Loader=_loader())
-        if node is not None and expanded_size(node, {}, MAX_NODES) > MAX_NODES:
-            raise SchemaError(
-                f"{path}: the YAML's aliases (*name) expand to more than {MAX_NODES:,} values; "
-                "write the values out, or use fewer nested aliases"
-            )
+    if problem := too_big(text):
+        raise SchemaError(f"{path}: {problem}")
+    if "*" in text and (problem := too_many_values(yaml.compose(text, Loader=_loader()))):
+        raise SchemaError(f"{path}: {problem}")  # counted before anything is built
     return yaml.load(text, Loader=_loader())

@@ -84,9 +84,15 @@ def parse_yaml(text: str, label: str) -> Document:
     """Parse YAML text safely into a :class:`Document`; raises :class:`YamlProblem`."""
     import yaml
 
+    from hmipdata.yamllimits import too_big, too_many_values
+
+    if problem := too_big(text):
+        raise YamlProblem(problem, 1)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
+        if problem := too_many_values(node):  # before constructing or walking: aliases expand exponentially
+            raise YamlProblem(problem, 1)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)

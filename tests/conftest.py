@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import shutil
 import subprocess
 import sys
@@ -14,12 +16,35 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@functools.cache
+def _earlier_releases() -> tuple[Path, ...]:
+    """The built release of each recorded version older than the current one, restored once from git history.
+
+    A copy of the project has no git history, so releasing a new version there could not rebuild the
+    previous release that its notes diff against; the copy gets these instead (none outside a clone)."""
+    from hmipdata.history import HistoryError, recorded_versions, restore
+    from hmipdata.project import load_project
+    from hmipdata.semver import parse_version
+
+    current = parse_version(load_project(ROOT).version)
+    found = []
+    for version in recorded_versions(ROOT):
+        if parse_version(version) < current:
+            with contextlib.suppress(HistoryError):  # a download without history: tests needing it say so
+                found.append(restore(ROOT, version))
+    return tuple(found)
+
+
 def copy_project(dest: Path) -> Path:
-    """Copy the build's inputs (raw/, schemas/, releases/, CHANGELOG.md) into ``dest``."""
+    """Copy the build's inputs (raw/, schemas/, releases/, CHANGELOG.md) into ``dest``, with earlier releases."""
     for part in ("raw", "schemas", "releases"):
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, dest / part)
     shutil.copy2(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")
+    from hmipdata.history import releases_dir
+
+    for release in _earlier_releases():
+        shutil.copytree(release, releases_dir(dest) / release.name)
     return dest
 
 

@@ -55,11 +55,11 @@ def test_changed_total_fails_naming_file_row_column_and_rule(project_copy):
 def test_removing_a_known_anomaly_turns_it_into_a_failure(project_copy):
     register = project_copy / "raw/anomalies/anomalies.csv"
     lines = register.read_text().split("\n")
-    lines = [line.removesuffix(",tracker-week-start") + "," if line.startswith("A03,") else line for line in lines]
+    lines = [line.removesuffix(",periods-week-start") + "," if line.startswith("A03,") else line for line in lines]
     register.write_text("\n".join(lines))
     result = hmipdata("--root", str(project_copy), "check")
     assert result.returncode == 1
-    assert "FAIL" in result.stdout and "tracker-week-start" in result.stdout
+    assert "FAIL" in result.stdout and "periods-week-start" in result.stdout
 
 
 def test_changed_quoted_figure_fails_against_its_printed_text(project_copy):

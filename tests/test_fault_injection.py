@@ -24,6 +24,7 @@ from tests.faultkit import cli, cli_process, small_project, tree_digest
 SOURCES = "raw/sources/sources.csv"
 BUILD_STEPS = ("build-staging", "build-outputs", "build-switch", "build-switched")
 SITE_STEPS = ("site-staging", "site-swap", "site-swapped")
+RELEASE_STEPS = ("release-assembled", "release-record-schema", "atomic-write", "release-recorded", "release-moved")
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,24 @@ def test_a_build_killed_at_each_write_step_leaves_old_or_new(built, tmp_path, st
     assert killed.code == -signal.SIGKILL, killed.output
     assert after in (old, tree_digest(root / "build")), "build/ is neither the old nor the new output"
     assert again.code == 0 and len(leftovers) == 1, (again.output, leftovers)
+
+
+@pytest.mark.parametrize("step", RELEASE_STEPS)
+def test_a_release_killed_at_each_write_step_never_blocks_its_version(built, tmp_path, step, fault_counts):
+    root = _copy(built, tmp_path / "repo")
+    killed = cli_process("--root", root, "release", env={"HMIPDATA_KILL_AT": step})
+    again = cli_process("--root", root, "release")
+    (version,) = [p.name for p in (root / "releases").iterdir()]
+    release = root / "build/releases" / version
+    verified = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=release, capture_output=True)
+    recorded = (root / "releases" / version / "CONTENTS.sha256").read_text() == (
+        release / "CONTENTS.sha256"
+    ).read_text()
+    held = killed.code == -signal.SIGKILL and again.code == 0 and verified.returncode == 0 and recorded
+    _count(fault_counts, "SIGKILL at release write steps", held)
+    assert killed.code == -signal.SIGKILL, killed.output
+    assert again.code == 0, again.output
+    assert verified.returncode == 0 and recorded
 
 
 @pytest.mark.parametrize("step", SITE_STEPS)
@@ -204,7 +223,7 @@ def test_hashing_streams_in_bounded_memory(tmp_path):
 
 def test_staging_left_by_killed_runs_is_collected_by_the_next_run(built, tmp_path, fault_counts):
     root = _copy(built, tmp_path / "repo")
-    stale = [root / ".build/out-killed", root / ".build/release-1.0.0-killed", root / "build/.site-new-killed"]
+    stale = [root / ".build/out-killed", root / ".build/release-0.0.0-killed", root / "build/.site-new-killed"]
     for folder in stale:
         folder.mkdir()
         (folder / "big").write_bytes(b"x" * 1000)
@@ -222,7 +241,9 @@ def test_build_and_release_at_once_both_finish_and_the_release_is_whole(built, t
         for args in (["build", "--force"], ["release"])
     ]
     results = [(p.wait(timeout=180), p.communicate()[1]) for p in runs]
-    verified = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=root / "build/releases/1.0.0", capture_output=True)
+    (version,) = [p.name for p in (root / "releases").iterdir()]
+    release = root / "build/releases" / version
+    verified = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=release, capture_output=True)
     held = all(code == 0 for code, _ in results) and verified.returncode == 0
     _count(fault_counts, "races build+site, site+site, build+release", held)
     assert held, (results, verified.stdout)

@@ -61,7 +61,7 @@ def _derived(sql: str) -> Callable[[Path], list[str]]:
 
 def _query_check(root: Path) -> list[str]:
     text = (root / SOURCES_SCHEMA).read_text()
-    hostile = "  - {id: evil, kind: query, sql: \"SELECT content AS message FROM read_text('/etc/hostname')\"}\n"
+    hostile = "  - {id: evil, kind: query, description: reads a file, sql: \"SELECT content AS message FROM read_text('/etc/hostname')\"}\n"
     (root / SOURCES_SCHEMA).write_text(text + hostile)
     return _build(root)
 
@@ -164,9 +164,9 @@ def _cell(text: str) -> Callable[[bytes], bytes]:
 
 CASES = [
     # odd paths, declared and given
-    Case("declared-path-missing", _declared_path("missing"), 1, ("raw/sources/elsewhere.csv", "file not found")),
-    Case("declared-path-folder", _declared_path("folder"), 1, ("is a folder",)),
-    Case("declared-path-fifo", _declared_path("fifo"), 1, ("not a regular file",)),
+    Case("declared-path-missing", _declared_path("missing"), 2, ("raw/sources/elsewhere.csv", "does not exist")),
+    Case("declared-path-folder", _declared_path("folder"), 2, ("is a folder",)),
+    Case("declared-path-fifo", _declared_path("fifo"), 2, ("not a regular file",)),
     Case("validate-folder", lambda root: ["validate", str(root), "--schema", str(root / SOURCES_SCHEMA)], 1),
     Case("validate-fifo", _validate("pipe.csv", os.mkfifo), 1, ("not a regular file",)),
     Case("validate-nul-path", _validate("a\0b.csv", lambda path: None), 1, ("NUL",)),
@@ -204,7 +204,7 @@ CASES = [
     Case("derive-reads-a-file", _derived("SELECT source_id, content AS x FROM sources, read_text('/etc/hostname')"), 2),
     Case("derive-copies-out", _derived("SELECT 1; COPY (SELECT 1) TO '/tmp/hmipdata-pwned.csv'"), 2, ("one SELECT",)),
     Case("check-reads-a-file", _query_check, 2, (SOURCES_SCHEMA, "outside the declared inputs")),
-    Case("yaml-billion-laughs", _with(SOURCES_SCHEMA, lambda d: d + BILLION_LAUGHS.encode()), 1, ("aliases",)),
+    Case("yaml-billion-laughs", _with(SOURCES_SCHEMA, lambda d: d + BILLION_LAUGHS.encode()), 2, ("aliases",)),
     Case("xlsx-cell-at-XFD1048576", _validate("stray.xlsx", _workbook(stray=True)), 1, ("XFD1048576",)),
     Case(
         "xlsx-formula-without-value", _validate("formula.xlsx", _workbook(stray=False)), 1, ("cell B2", "saved value")

@@ -65,6 +65,8 @@ def test_removed_column_without_major_bump_fails_validation(project_copy):
     end = text.index("    - name: organisation_name_as_printed")
     schema.write_text(text[:start] + text[end:])
     released = latest_release(project_copy)[0]
+    package = project_copy / "schemas/package.yaml"  # as if the current version were the latest release
+    package.write_text(re.sub(r"(?m)^version: .*$", f"version: {released}", package.read_text()))
     result = hmipdata("--root", str(project_copy), "validate")
     assert result.returncode == 1
     expected = f"column caseloads.marker removed since release {released}: requires a major version ({next_version(released, 'major')})"

@@ -14,6 +14,7 @@ import pytest
 from test_site_support import internal_targets, site_pages
 
 from hmipdata.history import recorded_versions
+from hmipdata.project import load_project
 from hmipdata.release import ReleaseRefused, release
 from tests.conftest import ROOT, hmipdata
 
@@ -68,7 +69,7 @@ def test_changing_one_value_under_a_released_version_is_refused_naming_the_table
     release(project_copy)
     annexe = project_copy / "raw/caseloads/annexe-2.csv"
     annexe.write_text(annexe.read_text().replace("Essex CRC,59.9,", "Essex CRC,59.8,"))
-    with pytest.raises(ReleaseRefused, match=r"different content in caseloads\b"):
+    with pytest.raises(ReleaseRefused, match=r"different content in (?:[^(]*, )?caseloads\b"):
         release(project_copy)
 
 
@@ -105,10 +106,12 @@ def test_diff_against_a_recorded_version_works_on_a_fresh_clone(clone):
 
 
 def test_release_on_a_fresh_clone_changes_nothing_in_the_repository(clone):
+    version = load_project(clone).version
+    recorded = version in recorded_versions(clone)  # else this release records it, as `hmipdata release` does
     done = _cli(clone, "release")
     assert done.returncode == 0, done.stderr
     status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout
-    assert status == "", status
+    assert status == ("" if recorded else f"?? releases/{version}/\n"), status
 
 
 def test_the_site_links_every_recorded_version_and_every_link_resolves(clone):

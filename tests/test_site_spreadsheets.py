@@ -41,7 +41,7 @@ def test_xlsx_has_cover_contents_notes_and_the_table(site):
     cover = book["Cover"]
     labels = {row[0].value: row[1].value for row in cover.iter_rows(min_row=3) if row[0].value}
     assert {"Source", "Release date", "Contact", "Licence"} <= set(labels)
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}|\[x\]|", str(labels["Release date"] or ""))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}|\[x\]|Not yet released|", str(labels["Release date"] or ""))
     assert "Open Government Licence v3.0" in labels["Licence"]
     sheet = book["caseloads"]
     assert sheet["A1"].value.startswith(PROJECT.resource("caseloads").title) and "[note 1]" in sheet["A1"].value

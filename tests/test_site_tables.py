@@ -22,21 +22,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 PROJECT = load_project(ROOT)
 
-CASELOADS = """organisation_id,staff_grade,snapshot_date,average_caseload,average_caseload_as_printed,marker,organisation_name_as_printed,source_id,source_location
-crc-a,probation_officer,2020-03-01,43.0,43,,Alpha CRC,src,Annexe 2: Caseloads
-crc-a,probation_officer,2020-09-28,35.5,35.5,,Alpha CRC,src,Annexe 2: Caseloads
-crc-a,probation_services_officer,2020-03-01,38.0,38,,Alpha CRC,src,Annexe 2: Caseloads
-crc-a,probation_services_officer,2020-09-28,,,[x],Alpha CRC,src,Annexe 2: Caseloads
-nps-b,probation_officer,2020-03-01,1234.56,1234.56,,NPS Beta <b>,src,Annexe 2: Caseloads
-nps-b,probation_officer,2020-09-28,32.1,32.1,,NPS Beta <b>,src,Annexe 2: Caseloads
-nps-b,probation_services_officer,2020-03-01,25.9,25.9,,NPS Beta <b>,src,Annexe 2: Caseloads
-nps-b,probation_services_officer,2020-09-28,23.0,23,,NPS Beta <b>,src,Annexe 2: Caseloads
+CASELOADS = """organisation_id,staff_grade,snapshot_date,average_caseload,average_caseload_as_printed,marker,organisation_name_as_printed,source_id,source_location,anomaly_ids
+crc-a,probation_officer,2020-03-01,43.0,43,,Alpha CRC,src,Annexe 2: Caseloads,A01
+crc-a,probation_officer,2020-09-28,35.5,35.5,,Alpha CRC,src,Annexe 2: Caseloads,
+crc-a,probation_services_officer,2020-03-01,38.0,38,,Alpha CRC,src,Annexe 2: Caseloads,
+crc-a,probation_services_officer,2020-09-28,,,[x],Alpha CRC,src,Annexe 2: Caseloads,
+nps-b,probation_officer,2020-03-01,1234.56,1234.56,,NPS Beta <b>,src,Annexe 2: Caseloads,
+nps-b,probation_officer,2020-09-28,32.1,32.1,,NPS Beta <b>,src,Annexe 2: Caseloads,
+nps-b,probation_services_officer,2020-03-01,25.9,25.9,,NPS Beta <b>,src,Annexe 2: Caseloads,
+nps-b,probation_services_officer,2020-09-28,23.0,23,,NPS Beta <b>,src,Annexe 2: Caseloads,
 """
-NEEDS = """need_area,period,sufficient_services_pct,identified_pct,cell_as_printed,sample_case_count,source_id,source_location
-Accommodation,pre_edm,54.0,32.0,54% (32%),81,src,Table 1
-Accommodation,recovery,86.0,44.0,86% (44%),79,src,Table 1
-ETE,pre_edm,41.0,21.0,41% (21%),81,src,Table 1
-ETE,recovery,62.0,18.0,62% (18%),79,src,Table 1
+NEEDS = """need_area,period,sufficient_services_pct,identified_pct,cell_as_printed,sample_case_count,source_id,source_location,anomaly_ids
+Accommodation,pre_edm,54.0,32.0,54% (32%),81,src,Table 1,
+Accommodation,recovery,86.0,44.0,86% (44%),79,src,Table 1,
+ETE,pre_edm,41.0,21.0,41% (21%),81,src,Table 1,
+ETE,recovery,62.0,18.0,62% (18%),79,src,Table 1,
 """
 
 
@@ -93,10 +93,10 @@ def test_numbers_follow_the_display_hints(tmp_path):
 
 def test_thousands_hint_groups_digits(tmp_path):
     text = (
-        "year,provider,provider_as_printed,offence_type,offence_type_as_printed,review_count,is_total,source_id,source_location\n"
-        "2015,all,,total,Total reviews received,12345,true,src,slide\n"
+        "year,provider,provider_as_printed,total_as_printed,review_count,source_id,source_location\n"
+        "2015,all,,Total reviews received,12345,src,slide\n"
     )
-    html = full_table(PROJECT.resource("sfo_reviews"), frame(tmp_path, "sfo_reviews", text))
+    html = full_table(PROJECT.resource("sfo_review_totals"), frame(tmp_path, "sfo_review_totals", text))
     assert "12,345" in cells(html) and "2015" in cells(html)  # years are never grouped
 
 

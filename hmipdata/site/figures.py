@@ -140,10 +140,10 @@ def caseloads_change(frames: dict) -> Figure | None:
 
 def sfo_by_year(frames: dict) -> Figure | None:
     """Each provider's printed total of SFO reviews, by year."""
-    sfo = frames.get("sfo_reviews")
+    sfo = frames.get("sfo_review_totals")
     if sfo is None:
         return None
-    totals = sfo[sfo["is_total"].fillna(False).astype(bool) & sfo["provider"].isin(list(PROVIDERS))]
+    totals = sfo[sfo["provider"].isin(list(PROVIDERS))]
     if totals.empty:
         return None
     years = sorted(int(y) for y in totals["year"].unique())
@@ -172,7 +172,7 @@ def sfo_by_year(frames: dict) -> Figure | None:
 FIGURES: dict[str, Callable[[dict], Figure | None]] = {
     "tracker": tracker_contacts,
     "caseloads": caseloads_change,
-    "sfo_reviews": sfo_by_year,
+    "sfo_review_totals": sfo_by_year,
 }
 
 

@@ -29,7 +29,7 @@ EXAMPLES = (
     ),
     (
         "SFO reviews: printed totals by year",
-        "SELECT year, provider, review_count FROM sfo_reviews WHERE is_total ORDER BY year, provider",
+        "SELECT year, provider, sum(review_count) AS reviews FROM sfo_reviews GROUP BY year, provider ORDER BY year, provider",
     ),
     (
         "Every table and its estimated row count",
