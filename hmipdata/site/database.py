@@ -1,10 +1,12 @@
 """The site's copy of the DuckDB file, written compactly for the SQL page.
 
-The build's database uses DuckDB's default 256 KB blocks, so a few hundred
-rows take about 11 MB. The browser downloads the file before the first
-query, so the site writes its own copy with 16 KB blocks in a storage
-version that DuckDB-WASM reads (about 1.4 MB, same tables, rows, comments
-and constraints).
+The build's database uses DuckDB's default 256 KB blocks, so a few thousand
+rows take about 15 MB. The browser downloads the file before the first
+query, so the site writes its own copy with 16 KB blocks in storage version
+1.2, which compresses better than 1.0 and which DuckDB 1.2 and later
+(DuckDB-WASM 1.32 included) read: about 1.2 MB, same tables, rows, comments
+and constraints. The release's own file (``releases/<version>/``) keeps the
+older storage version for older DuckDB clients.
 
 A DuckDB file is never byte-identical across two writes (it stores a random
 identifier), so the compact copy is kept beside the build, keyed by the
@@ -18,7 +20,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-STORAGE_VERSION = "v1.0.0"
+STORAGE_VERSION = "v1.2.0"  # read by DuckDB 1.2 and later, including DuckDB-WASM 1.32 (DuckDB 1.4)
 BLOCK_SIZE = 16384
 
 
@@ -53,7 +55,7 @@ def _digest(path: Path) -> str:
 def place_compact_database(source: Path, target: Path, cache_dir: Path) -> None:
     """Put the compact copy of ``source`` at ``target``, writing it only when ``source`` has changed."""
     cached, stamp = cache_dir / "hmipdata-compact.duckdb", cache_dir / "hmipdata-compact.source.sha256"
-    digest = _digest(source)
+    digest = f"{_digest(source)} {STORAGE_VERSION} {BLOCK_SIZE}"  # a new layout writes a new copy
     if not (cached.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == digest):
         cache_dir.mkdir(parents=True, exist_ok=True)
         fresh = cache_dir / "hmipdata-compact.new.duckdb"

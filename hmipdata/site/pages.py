@@ -286,7 +286,7 @@ def home_page(ctx, out) -> Page:
 <p class="lede">{inline(str(meta.get("description", "")).strip())}</p>
 <div class="callout">
 <p><strong>{version_text(ctx)}.</strong> {link("index.html", "releases.html", "Releases, changes and checksums")}.</p>
-<p>Everything at once: <a href="{DATABASE}" download>DuckDB database</a> ({_size(ctx, out, DATABASE)}) ·
+<p>Everything at once: <a href="{DATABASE}" download>DuckDB database</a> ({_size(ctx, out, DATABASE)}; DuckDB 1.2 or later) ·
 <a href="{WORKBOOK}.xlsx" download>XLSX workbook</a> · <a href="{WORKBOOK}.ods" download>ODS workbook</a> ·
 <a href="{DATAPACKAGE}">Frictionless data package (datapackage.json)</a></p>
 </div>
