@@ -71,6 +71,13 @@ class Display(Strict):
     """Group thousands with commas."""
 
 
+class Category(Strict):
+    """One code of a coded column and its readable label (Table Schema v2 ``categories``)."""
+
+    value: Scalar
+    label: str
+
+
 class FieldDecl(Strict):
     """One column."""
 
@@ -90,6 +97,8 @@ class FieldDecl(Strict):
     constraints: Constraints = Constraints()
     display: Display = Display()
     """hmipdata: formatting hints for the site and spreadsheets."""
+    categories: list[Category] | None = None
+    """Readable labels for a coded column's values; the site shows the label, the data keep the code."""
     missingValues: list[str] | None = None
     trueValues: list[str] | None = None
     falseValues: list[str] | None = None
@@ -216,6 +225,35 @@ class Contributor(Strict):
     roles: list[str] = []
 
 
+class Topic(Strict):
+    """A group of tables on the site's home page."""
+
+    title: str
+    tables: list[str]
+
+
+class Headline(Strict):
+    """A headline figure on the site's home page: one row's value, shown as printed."""
+
+    label: str
+    table: str
+    where: dict[str, Scalar]
+    """The key of the one row (column: value)."""
+    value: str
+    """The value column."""
+
+
+class SiteDecl(Strict):
+    """hmipdata: presentation of the static site."""
+
+    repository: str | None = None
+    """The GitHub repository whose issue forms the "report a problem" links open."""
+    topics: list[Topic] = []
+    unit_suffixes: dict[str, str] = {}
+    """What follows a figure in its cell for each unit code (percent: "%")."""
+    headlines: list[Headline] = []
+
+
 class PackageDecl(Strict):
     """``schemas/package.yaml``: the data package's metadata."""
 
@@ -233,6 +271,8 @@ class PackageDecl(Strict):
     """Where the figures are about (schema.org spatialCoverage on the site), e.g. England and Wales."""
     licenses: list[License] = []
     contributors: list[Contributor] = []
+    site: SiteDecl | None = None
+    """hmipdata: how the static site presents the tables (home page groups, headlines, units in cells)."""
 
 
 JSON_SCHEMAS = {

@@ -41,7 +41,15 @@ def read(site: Path, page: str) -> str:
 
 def test_site_has_home_table_dictionary_anomalies_releases_and_sql_pages(site):
     pages = set(site_pages(site))
-    expected = {"index.html", "dictionary.html", "anomalies.html", "releases.html", "sql.html"}
+    expected = {
+        "index.html",
+        "dictionary.html",
+        "anomalies.html",
+        "releases.html",
+        "sql.html",
+        "cite.html",
+        "search.html",
+    }
     expected |= {f"tables/{name.replace('_', '-')}.html" for name in PUBLISHED}
     assert expected <= pages
 
@@ -51,7 +59,7 @@ def test_home_lists_every_table_with_its_row_count(site):
     for name in PUBLISHED:
         with (site / data_file(PROJECT.resource(name), "csv")).open(encoding="utf-8", newline="") as fh:
             rows = sum(1 for _ in csv.reader(fh)) - 1  # records, not lines: a quote may span lines
-        assert re.search(rf"<code>{name}</code>.*?<td class=\"num\">{rows}</td>", home, re.S), name
+        assert f"{rows:,} rows · <code>{name}</code>" in home, name
 
 
 def test_home_names_sources_licence_citation_and_version(site):
@@ -169,7 +177,7 @@ def test_without_npm_the_sql_page_says_it_has_no_engine(tmp_path_factory):
     site = hostile_site(tmp_path_factory)
     page = read(site, "sql.html")
     assert "The in-browser SQL engine is not part of this build" in page
-    assert '<script type="module"' not in page
+    assert 'src="assets/sql.js"' not in page
 
 
 def test_text_from_data_and_schemas_is_escaped(tmp_path_factory):
@@ -212,6 +220,120 @@ def test_site_before_build_says_to_build_first(tmp_path):
         timeout=120,
     )
     assert done.returncode == 1 and "run `hmipdata build` first" in done.stderr
+
+
+def test_every_table_page_has_a_citation_with_a_versioned_address_and_bibtex(site):
+    for name in PUBLISHED:
+        resource = PROJECT.resource(name)
+        page = read(site, f"tables/{name.replace('_', '-')}.html")
+        section = page[page.index('id="cite-table"') :]
+        assert f"{BASE_URL}releases/{PROJECT.version}/{data_file(resource, 'csv')}" in section, name
+        assert "Accessed" in section, name
+        if "source_location" in resource.schema.field_names:
+            assert "Location:" in section, name
+        bib = (site / data_file(resource, "bib")).read_text(encoding="utf-8")
+        assert bib.startswith("@dataset{") and f"version = {{{PROJECT.version}}}" in bib, name
+
+
+def test_how_to_cite_is_in_the_navigation_and_citation_cff_is_valid_yaml(site):
+    import yaml
+
+    for page in site_pages(site):
+        assert 'href="' in read(site, page) and "How to cite</a>" in read(site, page), page
+    cff = yaml.safe_load((site / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["version"] == PROJECT.version and cff["type"] == "dataset"
+
+
+def test_every_page_has_open_graph_tags_and_a_report_a_problem_link(site):
+    for page in site_pages(site):
+        text = read(site, page)
+        assert '<meta property="og:title"' in text and '<meta property="og:url"' in text, page
+        assert "/issues/new" in text and "Report a problem" in text, page
+
+
+def test_table_json_holds_every_csv_row_and_column(site):
+    import csv
+
+    for name in PUBLISHED:
+        resource = PROJECT.resource(name)
+        with (site / data_file(resource, "csv")).open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        document = json.loads((site / data_file(resource, "json")).read_text(encoding="utf-8"))
+        assert len(document["rows"]) == len(rows), name
+        assert all(list(r) == resource.schema.field_names for r in document["rows"]), name
+
+
+def test_site_database_is_compact_and_holds_the_same_rows(site):
+    import duckdb
+
+    built = site.parent / "hmipdata.duckdb"
+    counts = {}
+    for path in (built, site / "hmipdata.duckdb"):
+        with duckdb.connect(str(path), read_only=True) as con:
+            tables = [t for (t,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
+            counts[path] = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    assert counts[built] == counts[site / "hmipdata.duckdb"]
+    assert (site / "hmipdata.duckdb").stat().st_size < built.stat().st_size / 4
+
+
+def test_each_chart_downloads_as_svg_and_csv(site):
+    import csv
+    import xml.etree.ElementTree as ET
+
+    charts = sorted((site / "charts").glob("*.svg"))
+    assert charts
+    for svg in charts:
+        root = ET.parse(svg).getroot()
+        assert root.tag.endswith("svg") and root.find("{http://www.w3.org/2000/svg}title") is not None
+        with svg.with_suffix(".csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert len(rows) > 1 and len({len(r) for r in rows}) == 1, svg.name
+
+
+def test_search_index_lists_every_table_column_and_row(site):
+    import csv
+
+    index = json.loads(read(site, "search-index.json"))
+    kinds: dict[str, int] = {}
+    for entry in index:
+        kinds[entry["kind"]] = kinds.get(entry["kind"], 0) + 1
+    rows = 0
+    for name in PUBLISHED:
+        with (site / data_file(PROJECT.resource(name), "csv")).open(encoding="utf-8", newline="") as fh:
+            rows += len(list(csv.DictReader(fh)))
+    assert kinds["table"] == len(PUBLISHED) and kinds["row"] == rows
+    assert kinds["column"] == sum(len(PROJECT.resource(n).schema.fields) for n in PUBLISHED)
+
+
+def test_notes_that_mention_the_anomalies_register_link_to_it(site):
+    mentioned = [r for r in PROJECT.published if any("anomalies register" in n for n in r.notes)]
+    assert mentioned
+    for resource in mentioned:
+        page = read(site, f"tables/{resource.name.replace('_', '-')}.html")
+        notes = page[page.index('id="notes"') :]
+        assert '<a href="../anomalies.html">anomalies register</a>' in notes, resource.name
+
+
+def test_every_search_result_links_to_an_existing_page_and_id(site):
+    index = json.loads(read(site, "search-index.json"))
+    ids: dict[str, set[str]] = {}
+    for entry in index:
+        path, _, fragment = entry["url"].partition("#")
+        if path not in ids:
+            ids[path] = parse_links(read(site, path))[1]
+        assert not fragment or fragment in ids[path], entry["url"]
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_figures_with_their_source_location_citation_and_downloads_within_two_clicks(site, name):
+    clicks = _clicks(site)
+    resource = PROJECT.resource(name)
+    page = f"tables/{name.replace('_', '-')}.html"
+    assert clicks[page] <= 1  # the figures, with the location in the source on the page itself
+    assert 'id="cite-table"' in read(site, page)  # "Cite this table" on the page itself
+    assert clicks[data_file(resource, "bib")] <= 2 and clicks["cite.html"] <= 1
+    for suffix in ("csv", "xlsx", "ods", "parquet", "json"):
+        assert clicks[data_file(resource, suffix)] <= 2, suffix
 
 
 def test_anomalies_page_lists_the_rows_each_anomaly_touches(site):

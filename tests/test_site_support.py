@@ -161,8 +161,8 @@ def serve(directory: Path) -> str:
 
 
 def screenshots_dir(site: Path) -> Path:
-    """Where page screenshots go: $HMIPDATA_SCREENSHOTS, else screenshots/ in the test's build directory."""
-    path = Path(os.environ.get("HMIPDATA_SCREENSHOTS") or site.parent / "screenshots")
+    """Where page screenshots go for review: $HMIPDATA_SCREENSHOTS, else build/screenshots/ in the repository."""
+    path = Path(os.environ.get("HMIPDATA_SCREENSHOTS") or ROOT / "build" / "screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -114,3 +114,21 @@ def test_tables_have_a_caption_and_a_labelled_scrolling_region(tmp_path):
 def test_cell_text_is_escaped(tmp_path):
     html = layout_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
     assert "NPS Beta &lt;b&gt;" in html and "NPS Beta <b>" not in html
+
+
+def test_rows_follow_the_order_the_schema_declares_for_coded_keys():
+    import pandas as pd
+
+    from hmipdata.site.pages import logical_order
+
+    resource = PROJECT.resource("sfo_risk_levels")
+    enum = resource.schema.field("risk_level").constraints["enum"]
+    shuffled = pd.DataFrame({"year_label": ["2018/19"] * len(enum), "risk_level": list(reversed(enum))})
+    assert list(logical_order(resource, shuffled)["risk_level"]) == enum
+
+
+def test_layout_shows_figures_with_their_own_decimals_aligned(tmp_path):
+    html = layout_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
+    shown = [c for c in cells(html) if c.strip()]
+    assert "43.00" not in shown and any(c.startswith("43\u2008") for c in shown)
+    assert "35.5" in shown and "1234.56" in shown

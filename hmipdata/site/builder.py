@@ -9,25 +9,30 @@ on the inputs (no clock, stable ids and order), so two builds are identical.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from hmipdata.atomic import fsync_dir
 from hmipdata.faults import checkpoint
 from hmipdata.lock import build_lock, collect_site_stale
 from hmipdata.site.anomalies import anomalies_page
+from hmipdata.site.cite import cite_page, write_citations
 from hmipdata.site.context import SiteContext, load_context
+from hmipdata.site.database import place_compact_database
 from hmipdata.site.dictionary import dictionary_page
 from hmipdata.site.files import place
 from hmipdata.site.html import Page, frame, link
 from hmipdata.site.metadata import robots, sitemap
 from hmipdata.site.ods import write_ods
-from hmipdata.site.pages import home_page, table_page_html, version_text
-from hmipdata.site.paths import DATABASE, DATAPACKAGE, WORKBOOK, download
+from hmipdata.site.pages import home_page, logical_order, table_page_html, version_text
+from hmipdata.site.paths import DATABASE, DATAPACKAGE, WORKBOOK, download, table_page
 from hmipdata.site.releases import find_releases, releases_page
+from hmipdata.site.search import search_page, write_index
 from hmipdata.site.sqlpage import sql_page
 from hmipdata.site.wasm import Engine, install_engine
 from hmipdata.site.workbook import build_workbook
@@ -44,12 +49,13 @@ class SiteResult:
 
 
 def write_downloads(ctx: SiteContext, out: Path) -> None:
-    """Every table as CSV, Parquet, XLSX and ODS; the database; the package; one workbook of every table."""
-    for name in (DATABASE, DATAPACKAGE):
-        place(ctx.build / name, out / name)
+    """Every table as CSV, Parquet, XLSX and ODS; the database (compact); the package; one workbook of every table."""
+    place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
+    place_compact_database(ctx.build / DATABASE, out / DATABASE, ctx.build / ".site-cache")
     for resource in ctx.tables:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))
+        write_table_json(ctx, resource, out / download(resource, "json"))
         book = build_workbook(ctx, [resource], f"hmipdata: {resource.title}")
         write_xlsx(book, out / download(resource, "xlsx"))
         write_ods(book, out / download(resource, "ods"))
@@ -58,13 +64,42 @@ def write_downloads(ctx: SiteContext, out: Path) -> None:
     write_ods(everything, out / f"{WORKBOOK}.ods")
 
 
+def write_table_json(ctx: SiteContext, resource, target: Path) -> None:
+    """One table as JSON: its name, version, columns and rows (blank values are null), in logical order."""
+    frame = logical_order(resource, ctx.frames[resource.name])
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    document = {
+        "name": resource.name,
+        "title": resource.title,
+        "version": ctx.version,
+        "licence": "OGL-UK-3.0",
+        "sources": list(resource.sources),
+        "fields": [{"name": f.name, "type": f.type, "title": f.title, "unit": f.unit} for f in resource.schema.fields],
+        "rows": rows,
+    }
+    target.write_text(json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+def report_url(ctx: SiteContext, path: str) -> str:
+    """The repository's issue form; on a table page, the data-correction form with the table filled in."""
+    settings = ctx.project.meta.get("site") or {}
+    repository = str(settings.get("repository") or ctx.project.meta.get("homepage") or "").rstrip("/")
+    if not repository.startswith("https://github.com/"):
+        return ""
+    table = next((r.name for r in ctx.tables if table_page(r) == path), None)
+    if table:
+        return f"{repository}/issues/new?template=data-correction.yml&table={quote(table)}"
+    return f"{repository}/issues/new/choose"
+
+
 def write_pages(ctx: SiteContext, out: Path, pages: list[Page]) -> list[str]:
     for page in pages:
         footer = f"{version_text(ctx)}. {link(page.path, 'releases.html', 'All releases')}."
         canonical = ctx.base_url if page.path == "index.html" else ctx.url(page.path)
         target = out / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(frame(page, canonical=canonical, version_line=footer), encoding="utf-8")
+        page_html = frame(page, canonical=canonical, version_line=footer, report_url=report_url(ctx, page.path))
+        target.write_text(page_html, encoding="utf-8")
     return [p.path for p in pages]
 
 
@@ -115,7 +150,8 @@ def _build_site_locked(root, build, out, base_url, node_dir, install_npm) -> Sit
     staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
     try:
         write_downloads(ctx, staging)
-        place(ASSETS / "site.css", staging / "assets" / "site.css")
+        for asset in ("site.css", "site.js"):
+            place(ASSETS / asset, staging / "assets" / asset)
         engine = install_engine(staging, Path(node_dir or root), install_npm)
         releases = find_releases(build)
         for release in releases:
@@ -124,13 +160,17 @@ def _build_site_locked(root, build, out, base_url, node_dir, install_npm) -> Sit
         if releases:  # releases/latest/ holds the newest version's files, at addresses that never change
             for name in releases[-1].files:
                 place(releases[-1].path / name, staging / "releases" / "latest" / name)
+        write_citations(ctx, staging)
+        write_index(ctx, staging, logical_order)
         pages = [
             home_page(ctx, staging),
             *(table_page_html(ctx, staging, r) for r in ctx.tables),
             dictionary_page(ctx),
             anomalies_page(ctx),
             releases_page(ctx, releases),
-            sql_page(ctx, engine),
+            sql_page(ctx, engine, staging),
+            cite_page(ctx),
+            search_page(ctx),
         ]
         written = write_pages(ctx, staging, pages)
         (staging / "sitemap.xml").write_text(sitemap(ctx, written), encoding="utf-8")

@@ -9,7 +9,6 @@ is escaped; coordinates are rounded, so output is stable.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 
 from hmipdata.site.html import esc
@@ -89,11 +88,12 @@ def svg(chart_id: str, width: int, height: int, title: str, desc: str, body: lis
     )
 
 
-def legend(x: float, y: float, entries: list[tuple[Style, str, bool]]) -> list[str]:
+def legend(x: float, y: float, entries: list[tuple[Style, str, bool]], lines: bool = True) -> list[str]:
     out = []
     for style, label, filled in entries:
-        out.append(line(x, y, x + 24, y, style.color, 2, style.dash))
-        out.append(marker(style, x + 12, y, filled))
+        if lines:
+            out.append(line(x, y, x + 24, y, style.color, 2, style.dash))
+        out.append(marker(style, x + 12, y, filled, r=6 if not filled else 5))
         out.append(text(x + 32, y + 4, label))
         x += 60 + 7.5 * len(label)
     return out
@@ -121,27 +121,40 @@ def line_panels(
     x_ticks: list[tuple[float, str]],
     y_max: float,
     y_fmt,
+    narrow: bool = False,
 ) -> str:
-    """Side-by-side panels sharing axes; each series a line through labelled points."""
-    width, height, top, bottom, left, gap = 760, 330, 70, 290, 48, 40
-    panel_w = (width - left - 16 - gap * (len(panels) - 1)) / len(panels)
-    y = Scale(0, y_max, bottom, top)
-    body = legend(left, 18, [(s.style, s.label, True) for s in panels[0][1]])
+    """Panels sharing axes (side by side, or stacked when ``narrow``); each figure a labelled point.
+
+    The figures are quotes for separate periods, not a series, so no line joins them; series at the same
+    period are set apart sideways so that their markers never overlap, and their labels sit above and below.
+    """
+    width, left, gap = (380, 44, 0) if narrow else (760, 48, 40)
+    panel_h, top0, step = 220, 70, 290
+    panel_w = width - left - 16 if narrow else (width - left - 16 - gap * (len(panels) - 1)) / len(panels)
+    height = top0 + len(panels) * step - 40 if narrow else 330
+    body = legend(left, 18, [(s.style, s.label, True) for s in panels[0][1]], lines=False)
     for i, (panel_title, series) in enumerate(panels):
-        x0 = left + i * (panel_w + gap)
+        x0 = left if narrow else left + i * (panel_w + gap)
+        top = top0 + i * step if narrow else top0
+        bottom = top + panel_h
+        y = Scale(0, y_max, bottom, top)
         x = Scale(x_range[0], x_range[1], x0 + 10, x0 + panel_w - 10)
-        body.append(text(x0, 52, panel_title, weight="bold"))
+        body.append(text(x0, top - 18, panel_title, weight="bold"))
         body += y_axis(y, [0, y_max / 4, y_max / 2, 3 * y_max / 4, y_max], x0, x0 + panel_w, y_fmt)
         for value, label in x_ticks:
             body.append(line(x(value), bottom, x(value), bottom + 5, MUTED))
-            body.append(text(x(value), bottom + 20, label, anchor="middle", size=12, fill=MUTED))
-        for s in series:
-            pts = sorted(s.points)
-            for (ax, ay, _), (bx, by, _) in itertools.pairwise(pts):
-                body.append(line(x(ax), y(ay), x(bx), y(by), s.style.color, 2.5, s.style.dash))
-            for px, py, label in pts:
-                body.append(marker(s.style, x(px), y(py)))
-                body.append(text(x(px), y(py) - 10, label, anchor="middle", size=12, weight="bold"))
+            body.append(text(x(value), bottom + 20, label, anchor="start", size=12, fill=MUTED))
+        spread = (len(series) - 1) / 2
+        placed = [
+            (x(px) + (k - spread) * 9, y(py), label, s.style)
+            for k, s in enumerate(series)
+            for px, py, label in sorted(s.points)
+        ]
+        for cx, cy, label, style in placed:
+            body.append(marker(style, cx, cy))
+            # A label goes below its point when a neighbouring point is higher, so neighbours' labels never meet.
+            below = any(abs(ox - cx) < 40 and oy < cy for ox, oy, _, _ in placed)
+            body.append(text(cx, cy + (20 if below else -10), label, anchor="middle", size=12, weight="bold"))
     return svg(chart_id, width, height, title, desc, body)
 
 
@@ -153,13 +166,16 @@ def dumbbells(
     ends: tuple[str, str],
     style: Style,
     x_max: float,
+    narrow: bool = False,
 ) -> str:
-    """Per row, an open marker at the first value joined to a filled marker at the second."""
-    row_h, label_w, width = 22, 390, 760
+    """Per row, an open ring at the first value joined to a smaller filled dot at the second, so that
+    equal values still show both markers. When ``narrow``, each row's label sits above its dumbbell."""
+    width = 380 if narrow else 760
+    row_h, label_w = (40, 8) if narrow else (22, 390)
     rows = sum(len(r) for _, r in panels)
     height = 60 + rows * row_h + len(panels) * 60
-    x = Scale(0, x_max, label_w, width - 40)
-    body = legend(label_w, 18, [(style, ends[0], False), (style, ends[1], True)])
+    x = Scale(0, x_max, label_w + (4 if narrow else 0), width - (16 if narrow else 40))
+    body = legend(8 if narrow else label_w, 18, [(style, ends[0], False), (style, ends[1], True)], lines=False)
     top = 46
     for panel_title, panel_rows in panels:
         body.append(text(8, top + 16, panel_title, weight="bold"))
@@ -168,20 +184,30 @@ def dumbbells(
             body.append(line(x(t), top + 24, x(t), axis_y, GRID))
             body.append(text(x(t), axis_y + 16, f"{t}", anchor="middle", size=12, fill=MUTED))
         for j, (label, a, b) in enumerate(panel_rows):
-            cy = top + 38 + j * row_h
-            body.append(text(label_w - 12, cy + 4, label, anchor="end", size=12))
+            cy = top + 38 + j * row_h + (14 if narrow else 0)
+            if narrow:
+                body.append(text(8, cy - 10, label, size=12))
+            else:
+                body.append(text(label_w - 12, cy + 4, label, anchor="end", size=12))
             body.append(line(x(a), cy, x(b), cy, style.color, 2.5))
-            body.append(marker(style, x(a), cy, filled=False))
-            body.append(marker(style, x(b), cy, filled=True))
+            body.append(marker(style, x(a), cy, filled=False, r=6))
+            body.append(marker(style, x(b), cy, filled=True, r=3.5))
         top = axis_y + 34
     return svg(chart_id, width, height, title, desc, body)
 
 
 def grouped_bars(
-    chart_id: str, title: str, desc: str, categories: list[str], series: list[Series], y_max: float, y_step: float
+    chart_id: str,
+    title: str,
+    desc: str,
+    categories: list[str],
+    series: list[Series],
+    y_max: float,
+    y_step: float,
+    narrow: bool = False,
 ) -> str:
     """One group of bars per category, one bar per series, each labelled with its value."""
-    width, height, top, bottom, left = 760, 330, 50, 290, 56
+    width, height, top, bottom, left = (380, 330, 50, 290, 48) if narrow else (760, 330, 50, 290, 56)
     y = Scale(0, y_max, bottom, top)
     group_w = (width - left - 16) / len(categories)
     bar_w = min(56, (group_w - 30) / len(series))
@@ -198,7 +224,8 @@ def grouped_bars(
                 f'<rect x="{n(bx + 2)}" y="{n(y(value))}" width="{n(bar_w - 4)}" height="{n(bottom - y(value))}" '
                 f'fill="{s.style.color}"{pattern}/>'
             )
-            body.append(text(bx + bar_w / 2, y(value) - 6, label, anchor="middle", size=12, weight="bold"))
+            size = 11 if narrow else 12
+            body.append(text(bx + bar_w / 2, y(value) - 6, label, anchor="middle", size=size, weight="bold"))
         body.append(text(left + (i + 0.5) * group_w, bottom + 20, category, anchor="middle", fill=MUTED))
     body.append(line(left, bottom, width - 16, bottom, INK))
     return svg(chart_id, width, height, title, desc, body)

@@ -22,6 +22,8 @@ NAV = (
     ("anomalies.html", "Anomalies"),
     ("releases.html", "Releases"),
     ("sql.html", "SQL in the browser"),
+    ("cite.html", "How to cite"),
+    ("search.html", "Search"),
 )
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -151,14 +153,19 @@ class Page:
     scripts: tuple[str, ...] = ()
 
 
-def frame(page: Page, *, canonical: str, version_line: str) -> str:
+def frame(page: Page, *, canonical: str, version_line: str, report_url: str = "") -> str:
     """The full document: head, skip link, header with navigation, main, footer."""
     nav = []
     for target, label in NAV:
         current = ' aria-current="page"' if target == page.path else ""
         nav.append(f'<li><a href="{esc(rel(page.path, target))}"{current}>{esc(label)}</a></li>')
-    scripts = "".join(f'\n<script type="module" src="{esc(rel(page.path, s))}"></script>' for s in page.scripts)
+    scripts = "".join(
+        f'\n<script type="module" src="{esc(rel(page.path, s))}"></script>' for s in ("assets/site.js", *page.scripts)
+    )
     title = page.title if page.path == "index.html" else f"{page.title} – {SITE_NAME}"
+    report = (
+        f'<p><a href="{esc(report_url)}">Report a problem with this page or its figures</a></p>' if report_url else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -168,6 +175,11 @@ def frame(page: Page, *, canonical: str, version_line: str) -> str:
 <title>{esc(title)}</title>
 <meta name="description" content="{esc(page.description or page.title)}">
 <link rel="canonical" href="{esc(canonical)}">
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="{SITE_NAME}">
+<meta property="og:title" content="{esc(page.title)}">
+<meta property="og:description" content="{esc(page.description or page.title)}">
+<meta property="og:url" content="{esc(canonical)}">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{esc(rel(page.path, "assets/site.css"))}">
 {page.head}</head>
@@ -185,7 +197,7 @@ def frame(page: Page, *, canonical: str, version_line: str) -> str:
 </main>
 <footer class="site-footer">
 <div class="wrap">
-<p>{version_line}</p>
+<p>{version_line}</p>{report}
 <p>Data: Crown copyright, HM Inspectorate of Probation, re-published under the
 <a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">Open Government Licence v3.0</a>.
 Code: MIT licence.</p>

@@ -7,11 +7,11 @@ The tidy table stays the data; a layout is only another view of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hmipdata.schema import Resource
 from hmipdata.site.markers import marker_targets
-from hmipdata.site.tables import TableSpec, field_label, render
+from hmipdata.site.tables import TableSpec, aligned, category_labels, field_label, own_decimals, render
 
 
 @dataclass(frozen=True)
@@ -128,9 +128,13 @@ def pivot(layout: Layout, resource: Resource, frame):
     schema = resource.schema
     enum = {f.name: f.constraints.get("enum") for f in schema.fields}
     fields = {f.name: f for f in schema.fields}
+    coded = [fields[c] for c in (layout.spanner, layout.across, layout.group) if c in fields]
+    declared = {k: v for f in coded for k, v in category_labels(f).items()}
+    layout = replace(layout, labels={**declared, **layout.labels})  # the layout's own words win
     wide, keys = _rows(layout, resource, frame)
     marker_of = {t: m for m, targets in marker_targets(schema).items() for t in targets}
     spec = {"formats": {}, "labels": {}, "markers": {}}
+    right = []
     spanners = []
     spanner_values = _ordered(frame[layout.spanner], enum.get(layout.spanner)) if layout.spanner else [None]
     across_values = _ordered(frame[layout.across], enum.get(layout.across)) if layout.across else [None]
@@ -141,8 +145,8 @@ def pivot(layout: Layout, resource: Resource, frame):
             merged = _cells(layout, frame, wide, keys, s_value, a_value)
             for v_i, value in enumerate(values):
                 name = f"c{s_i}_{a_i}_{v_i}"
-                wide[name] = merged[value].to_numpy()
-                spec["formats"][name] = fields[value]
+                wide[name] = printed(merged, value, fields[value])
+                right.append(name)
                 spec["labels"][name] = _label(layout, a_value) if layout.across else field_label(fields[value])
                 if value in marker_of:
                     spec["markers"][name] = marker_cells_of(merged, value, marker_of[value])
@@ -158,8 +162,20 @@ def pivot(layout: Layout, resource: Resource, frame):
         stub_label=fields[layout.stub].title or layout.stub,
         group=layout.group,
         spanners=tuple(spanners),
+        right=tuple(right),
         **spec,
     )
+
+
+def printed(merged, value: str, f) -> list[str | None]:
+    """A value column as the source prints it: its ``<value>_as_printed`` text where the table keeps one,
+    else the number with its own decimals (and % for percentages); decimal points aligned."""
+    if f"{value}_as_printed" in merged.columns:
+        texts = [None if (v is None or v != v) else str(v) for v in merged[f"{value}_as_printed"]]
+        return aligned(texts)
+    suffix = "%" if f.display.get("percent") else ""
+    texts = [None if (v is None or v != v) else own_decimals(float(v)) + suffix for v in merged[value]]
+    return aligned(texts)
 
 
 def marker_cells_of(merged, value: str, marker: str) -> dict[int, str]:

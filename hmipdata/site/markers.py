@@ -53,7 +53,7 @@ def marker_cells(frame, schema: TableSchema) -> dict[str, dict[int, str]]:
             continue
         for target in targets:
             for pos, (value, symbol) in enumerate(zip(frame[target], frame[marker], strict=True)):
-                if _blank(value) and not _blank(symbol):
+                if is_blank(value) and not is_blank(symbol):
                     cells.setdefault(target, {})[pos] = str(symbol)
     return cells
 
@@ -67,7 +67,7 @@ def symbols_allowed(schema: TableSchema) -> list[str]:
     return [s for s in SHORTHAND if s in allowed] + sorted(allowed - set(SHORTHAND))
 
 
-def _blank(value) -> bool:
+def is_blank(value) -> bool:
     if value is None:
         return True
     try:

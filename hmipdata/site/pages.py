@@ -6,7 +6,9 @@ import re
 
 from hmipdata.safetext import safe_url
 from hmipdata.schema import Resource
-from hmipdata.site.figures import figure_for, figure_html
+from hmipdata.site.cite import cite_section
+from hmipdata.site.figures import figure_for, figure_html, write_chart_files
+from hmipdata.site.home import charts_index, headlines_html, unit_suffixes
 from hmipdata.site.html import (
     Page,
     breadcrumbs,
@@ -78,7 +80,10 @@ def source_block(ctx, page: str, resource: Resource, frame) -> str:
         s = sources.get(sid)
         if s:
             who = f"{esc(s.get('publisher') or 'Unknown publisher')}, {esc(long_date(s.get('publication_date', '')))}"
-            docs.append(f"{link(page, source_anchor(sid), s.get('title') or sid)} ({who})")
+            url = safe_url(s.get("url"))  # only http(s) addresses become links
+            doc = f'<a href="{esc(url)}">{esc(s.get("title") or sid)}</a>' if url else esc(s.get("title"))
+            details = link(page, source_anchor(sid), "about this source")
+            docs.append(f"{doc} ({who}; {details})")
         else:
             docs.append(esc(sid))
     locations = _locations(frame)
@@ -103,7 +108,9 @@ def source_block(ctx, page: str, resource: Resource, frame) -> str:
 def notes_block(resource: Resource) -> str:
     parts = []
     if resource.notes:
-        parts.append("<ol>" + "".join(f"<li>{inline(n)}</li>" for n in resource.notes) + "</ol>")
+        register = link(table_page(resource), "anomalies.html", "anomalies register")
+        notes = (inline(n).replace("anomalies register", register, 1) for n in resource.notes)
+        parts.append("<ol>" + "".join(f"<li>{n}</li>" for n in notes) + "</ol>")
     targets = marker_targets(resource.schema)
     if targets:
         symbols = "".join(
@@ -118,7 +125,9 @@ def notes_block(resource: Resource) -> str:
         parts.append(
             '<h3 id="shorthand">Shorthand</h3><p>A value the source does not give is blank in the CSV and the '
             f"database, with a GSS symbol in a marker column ({pairs}). Here and in the spreadsheets the symbol is "
-            f'shown in the value\'s cell. A missing value is never a zero.</p><dl class="shorthand">{symbols}</dl>'
+            "shown in the value's cell. A missing value is never a zero. The symbols and their meanings are the "
+            f"same as in the {link(table_page(resource), dictionary_entry(resource.name), 'data dictionary')}.</p>"
+            f'<dl class="shorthand">{symbols}</dl>'
         )
     if not parts:
         return ""
@@ -163,22 +172,44 @@ def snippets(ctx, resource: Resource) -> str:
     )
 
 
+def logical_order(resource: Resource, frame):
+    """Rows in the order of the primary key, each key column in its schema order: the order of its ``enum``
+    where it declares one (so a printed total comes where the schema puts it), else by value."""
+    keys = [k for k in resource.schema.primary_key if k in frame.columns]
+    if not keys:
+        return frame
+    enums = {f.name: f.constraints.get("enum") for f in resource.schema.fields}
+
+    def rank(column):
+        enum = enums.get(column.name)
+        if enum:
+            return column.map({v: i for i, v in enumerate(enum)}).fillna(len(enum))
+        return column
+
+    return frame.sort_values(keys, key=rank, kind="stable", na_position="last").reset_index(drop=True)
+
+
 def table_page_html(ctx, out, resource: Resource) -> Page:
     page = table_page(resource)
-    frame = ctx.frames[resource.name]
+    frame = logical_order(resource, ctx.frames[resource.name])
     sections = [
         breadcrumbs(page, [("index.html", "Home"), ("index.html#tables", "Tables")], resource.title),
         f"<h1>{esc(resource.title)}</h1>",
         f'<p class="lede">{inline(resource.description)}</p>',
         source_block(ctx, page, resource, frame),
+        cite_section(ctx, page, resource, frame),
         f'<section aria-labelledby="download"><h2 id="download">Download</h2>'
         f"{download_links(ctx, out, page, resource)}"
-        "<p>XLSX and ODS files have a cover sheet, contents, notes and the table.</p></section>",
+        "<p>XLSX and ODS files have a cover sheet, contents, notes and the table. JSON holds the rows with their "
+        "column types. CSV files are UTF-8 without a byte-order mark: Excel may show accented letters and dashes "
+        "wrongly if you double-click one, so in Excel use Data, From Text/CSV and choose UTF-8 (65001), or open "
+        "the XLSX file instead.</p></section>",
         notes_block(resource),
     ]
     fig = figure_for(resource.name, ctx.frames)
     if fig:
-        sections.append(f'<section aria-labelledby="chart"><h2 id="chart">Chart</h2>{figure_html(fig)}</section>')
+        write_chart_files(fig, out)
+        sections.append(f'<section aria-labelledby="chart"><h2 id="chart">Chart</h2>{figure_html(fig, page)}</section>')
     layout = layout_for(resource.name)
     if layout:
         sections.append(
@@ -187,8 +218,8 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
         )
     sections.append(
         f'<section aria-labelledby="data"><h2 id="data">The table</h2><p>Every row and column as published, '
-        f"in the order of its key ({', '.join(f'<code>{esc(k)}</code>' for k in resource.schema.primary_key)})."
-        f"</p>{full_table(resource, frame)}</section>"
+        f"in the order of its key ({', '.join(f'<code>{esc(k)}</code>' for k in resource.schema.primary_key)}), each listed in its declared order (a printed total last where the schema says so)."
+        f"</p>{full_table(resource, frame, suffixes=unit_suffixes(ctx))}</section>"
     )
     sections.append(snippets(ctx, resource))
     return Page(
@@ -200,24 +231,42 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
     )
 
 
+def _card(ctx, r: Resource) -> str:
+    page = "index.html"
+    downloads = "".join(
+        f'<a href="{esc(download(r, suffix))}" download>{label}{HIDDEN} of {esc(r.title)}</span></a>'
+        for suffix, label, _ in FORMATS
+    )
+    dictionary = f"{link(page, dictionary_entry(r.name), 'Columns')}"
+    return (
+        f'<li class="card"><h4>{link(page, table_page(r), r.title)}</h4>'
+        f'<p class="summary">{inline(_first_sentence(r.description))}</p>'
+        f'<p class="meta">{len(ctx.frames[r.name]):,} rows · <code>{esc(r.name)}</code></p>'
+        f'<p class="card-links">{downloads}{dictionary}</p></li>'
+    )
+
+
+def topics(ctx) -> list[tuple[str, list[Resource]]]:
+    """The home page's groups of tables, as declared in package.yaml (site.topics); the rest under 'Other tables'."""
+    by_name = {r.name: r for r in ctx.tables}
+    declared = (ctx.project.meta.get("site") or {}).get("topics") or []
+    out, seen = [], set()
+    for topic in declared:
+        members = [by_name[n] for n in topic.get("tables", []) if n in by_name and n not in seen]
+        seen |= {r.name for r in members}
+        if members:
+            out.append((str(topic.get("title", "Tables")), members))
+    rest = [r for r in ctx.tables if r.name not in seen]
+    if rest:
+        out.append(("Other tables" if out else "Tables", rest))
+    return out
+
+
 def _tables_list(ctx, out) -> str:
-    rows = []
-    for r in ctx.tables:
-        page = "index.html"
-        downloads = " · ".join(
-            f'<a href="{esc(download(r, suffix))}" download>{label}{HIDDEN} of {esc(r.name)}</span></a>'
-            for suffix, label, _ in FORMATS
-        )
-        rows.append(
-            [
-                f"{link(page, table_page(r), r.title)}<br><code>{esc(r.name)}</code>",
-                f"{inline(_first_sentence(r.description))}",
-                str(len(ctx.frames[r.name])),
-                f"{downloads}<br>{link(page, dictionary_entry(r.name), 'Dictionary')}"
-                f"{HIDDEN} entry for {esc(r.name)}</span>",
-            ]
-        )
-    return simple_table("Published tables", ["Table", "What it holds", "Rows", "Downloads"], rows, numeric=(2,))
+    return "".join(
+        f'<h3>{esc(title)}</h3><ul class="cards">{"".join(_card(ctx, r) for r in members)}</ul>'
+        for title, members in topics(ctx)
+    )
 
 
 def _first_sentence(text: str) -> str:
@@ -254,10 +303,12 @@ def home_page(ctx, out) -> Page:
 <p class="lede">{inline(str(meta.get("description", "")).strip())}</p>
 <div class="callout">
 <p><strong>{version_text(ctx)}.</strong> {link("index.html", "releases.html", "Releases, changes and checksums")}.</p>
-<p>Everything at once: <a href="{DATABASE}" download>DuckDB database</a> ({_size(ctx, out, DATABASE)}) ·
+<p>Everything at once: <a href="{DATABASE}" download>DuckDB database</a> ({_size(ctx, out, DATABASE)}; DuckDB 1.2 or later) ·
 <a href="{WORKBOOK}.xlsx" download>XLSX workbook</a> · <a href="{WORKBOOK}.ods" download>ODS workbook</a> ·
 <a href="{DATAPACKAGE}">Frictionless data package (datapackage.json)</a></p>
 </div>
+{headlines_html(ctx, logical_order)}
+{charts_index(ctx)}
 <section aria-labelledby="tables"><h2 id="tables">Tables</h2>
 <p>Each table has its own page with notes, the formatted table, downloads and code to read it.
 Columns are described in the {link("index.html", "dictionary.html", "data dictionary")}; slips in the

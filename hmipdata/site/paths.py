@@ -13,6 +13,7 @@ FORMATS = (
     ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet"),
     ("parquet", "Parquet", "application/vnd.apache.parquet"),
+    ("json", "JSON", "application/json"),
 )
 
 

@@ -10,11 +10,11 @@ focusable, labelled region. Table ids are given, so output is stable.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hmipdata.schema import Field, Resource
 from hmipdata.site.html import esc
-from hmipdata.site.markers import marker_cells
+from hmipdata.site.markers import is_blank, marker_cells
 
 INTEGER_TYPES = ("integer", "year")
 NUMERIC_TYPES = ("integer", "year", "number")
@@ -37,6 +37,7 @@ class TableSpec:
     stub_label: str | None = None
     group: str | None = None
     spanners: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    right: tuple[str, ...] = ()  # text columns holding figures as printed: right-aligned like numbers
 
 
 def unit_text(f: Field) -> str:
@@ -96,6 +97,7 @@ def render(frame, spec: TableSpec) -> str:
             rows = [pos for pos, s in cells.items() if s == symbol]
             gt = gt.sub_missing(columns=column, rows=rows, missing_text=symbol)
     numeric = [c for c, f in spec.formats.items() if f.type in NUMERIC_TYPES and c in frame.columns]
+    numeric += [c for c in spec.right if c in frame.columns and c not in numeric]
     others = [c for c in frame.columns if c not in numeric and c not in (spec.stub, spec.group)]
     gt = gt.cols_align(align="right", columns=numeric) if numeric else gt
     gt = gt.cols_align(align="left", columns=others) if others else gt
@@ -110,6 +112,44 @@ def render(frame, spec: TableSpec) -> str:
     for spanner_id, label, columns in spec.spanners:
         gt = gt.tab_spanner(label=label, columns=list(columns), id=spanner_id)
     return finish(gt.as_raw_html(), spec.table_id, spec.caption)
+
+
+FIGURE_SPACE, POINT_SPACE = "\u2007", "\u2008"
+
+
+def own_decimals(value: float) -> str:
+    """A number with its own decimals: 43 not 43.00, 54.9 not 54.90."""
+    return f"{value:.10f}".rstrip("0").rstrip(".")
+
+
+def display_number(f: Field, value) -> str:
+    """A number as its field's display hints format it (decimals, thousands), else with its own decimals."""
+    display, seps = f.display, "," if f.display.get("thousands") else ""
+    if f.type in INTEGER_TYPES:
+        return format(int(value), seps or "d")
+    if "decimals" in display:
+        return format(float(value), f"{seps}.{int(display['decimals'])}f")
+    return own_decimals(float(value))
+
+
+def aligned(texts: list[str | None]) -> list[str | None]:
+    """Figures padded on the right with figure and punctuation spaces, so that their decimal points line up."""
+
+    def decimals(t: str) -> int:
+        digits = t.rstrip("%").rstrip()
+        return len(digits) - digits.index(".") - 1 if "." in digits else 0
+
+    widest = max((decimals(t) for t in texts if t), default=0)
+    out = []
+    for t in texts:
+        if not t or widest == 0:
+            out.append(t)
+            continue
+        k = decimals(t)
+        pad = (POINT_SPACE if k == 0 else "") + FIGURE_SPACE * (widest - k)
+        suffix = t[len(t.rstrip("%")) :]
+        out.append(t[: len(t) - len(suffix)] + pad + suffix if suffix else t + pad)
+    return out
 
 
 def _longest(column) -> int:
@@ -149,5 +189,70 @@ def full_table_spec(resource: Resource, frame, table_id: str | None = None) -> T
     )
 
 
-def full_table(resource: Resource, frame, table_id: str | None = None) -> str:
-    return render(frame, full_table_spec(resource, frame, table_id))
+def row_ids(resource: Resource, frame) -> list[str]:
+    """A stable id per row from its primary key values, for permalinks (``#row-<key>``)."""
+    keys = [k for k in resource.schema.primary_key if k in frame.columns] or list(frame.columns[:1])
+    ids, seen = [], set()
+    for values in frame[keys].itertuples(index=False):
+        text = "--".join(re.sub(r"[^0-9a-z]+", "-", str(v).lower()).strip("-") for v in values)
+        rid, n = f"row-{text}", 2
+        while rid in seen:
+            rid, n = f"row-{text}-{n}", n + 1
+        seen.add(rid)
+        ids.append(rid)
+    return ids
+
+
+def with_row_ids(markup: str, ids: list[str]) -> str:
+    """Give each body row of a great-tables table its id, in order."""
+    head, sep, body = markup.partition('<tbody class="gt_table_body">')
+    if not sep:
+        return markup
+    rows = iter(ids)
+    body = re.sub(r"<tr>", lambda m: f'<tr id="{esc(next(rows, ""))}">', body)
+    return head + sep + body
+
+
+def with_units(resource: Resource, frame, suffixes: dict[str, str]):
+    """A long table's ``value`` column as text with its unit from the ``unit`` column (75%, 21 pp)."""
+    names = resource.schema.field_names
+    if not suffixes or "value" not in names or "unit" not in names:
+        return frame, ()
+    if resource.schema.field("value").type not in NUMERIC_TYPES:
+        return frame, ()
+    frame = frame.copy()
+    field_of_value = resource.schema.field("value")
+    frame["value"] = [
+        None if is_blank(v) else display_number(field_of_value, v) + suffixes.get(str(u), "")
+        for v, u in zip(frame["value"], frame["unit"], strict=True)
+    ]
+    return frame, ("value",)
+
+
+def category_labels(f: Field) -> dict[str, str]:
+    """A coded column's readable labels, from the field's Table Schema ``categories`` ({value, label})."""
+    out = {}
+    for item in f.descriptor.get("categories") or []:
+        if isinstance(item, dict) and "value" in item and item.get("label"):
+            out[str(item["value"])] = str(item["label"])
+    return out
+
+
+def with_labels(resource: Resource, frame):
+    """Coded columns shown by their readable labels (the downloads keep the codes)."""
+    for f in resource.schema.fields:
+        labels = category_labels(f)
+        if labels and f.name in frame.columns:
+            frame = frame.copy() if frame is not None else frame
+            frame[f.name] = frame[f.name].map(lambda v, labels=labels: labels.get(str(v), v) if v is not None else v)
+    return frame
+
+
+def full_table(resource: Resource, frame, table_id: str | None = None, suffixes: dict | None = None) -> str:
+    shown, texts = with_units(resource, frame, suffixes or {})
+    shown = with_labels(resource, shown)
+    spec = full_table_spec(resource, frame, table_id)
+    spec = replace(spec, formats={k: v for k, v in spec.formats.items() if k not in texts}, right=texts)
+    markup = render(shown, spec)
+    markup = markup.replace('class="gt-wrap"', 'class="gt-wrap" data-enhance="table"', 1)
+    return with_row_ids(markup, row_ids(resource, frame))
