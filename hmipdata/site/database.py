@@ -24,6 +24,10 @@ STORAGE_VERSION = "v1.2.0"  # read by DuckDB 1.2 and later, including DuckDB-WAS
 BLOCK_SIZE = 16384
 
 
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -40,8 +44,62 @@ def write_compact_database(source: Path, target: Path) -> None:
             f"ATTACH {_literal(str(target))} AS compact_db "
             f"(STORAGE_VERSION {_literal(STORAGE_VERSION)}, BLOCK_SIZE {BLOCK_SIZE})"
         )
-        con.execute("COPY FROM DATABASE source_db TO compact_db")
+        con.execute("COPY FROM DATABASE source_db TO compact_db (SCHEMA)")
+        for table in _referenced_first(con):  # COPY FROM DATABASE's own order can break a FOREIGN KEY
+            _copy_rows(con, table)
         con.execute("DETACH compact_db")
+
+
+def _copy_rows(con, table: str) -> None:
+    """Copy one table's rows; one that references itself goes level by level, referenced rows first."""
+    source, target = f'source_db.main."{table}"', f'compact_db.main."{table}"'
+    own = con.execute(
+        "SELECT constraint_column_names, referenced_column_names FROM duckdb_constraints() "
+        "WHERE database_name = 'source_db' AND constraint_type = 'FOREIGN KEY' AND table_name = ? "
+        "AND referenced_table = ?",
+        [table, table],
+    ).fetchall()
+    if not own:
+        con.execute(f"INSERT INTO {target} SELECT * FROM {source}")
+        return
+    conditions = " AND ".join(
+        f"(({' AND '.join(f's.{_ident(c)} IS NULL' for c in cols)}) OR "
+        f"({', '.join(f's.{_ident(c)}' for c in cols)}) IN "
+        f"(SELECT ({', '.join(_ident(r) for r in refs)}) FROM {target}))"
+        for cols, refs in own
+    )
+    pending = f"(SELECT * FROM {source} EXCEPT SELECT * FROM {target})"
+    while con.execute(f"SELECT count(*) FROM {pending}").fetchone()[0]:
+        before = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+        con.execute(f"INSERT INTO {target} SELECT s.* FROM {pending} AS s WHERE {conditions}")
+        if con.execute(f"SELECT count(*) FROM {target}").fetchone()[0] == before:  # a cycle: DuckDB names it
+            con.execute(f"INSERT INTO {target} SELECT * FROM {pending}")
+
+
+def _referenced_first(con) -> list[str]:
+    """The source's tables, each after the tables its FOREIGN KEYs reference."""
+    tables = [
+        t
+        for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'source_db' ORDER BY table_name"
+        ).fetchall()
+    ]
+    needs: dict[str, set[str]] = {t: set() for t in tables}
+    for table, target in con.execute(
+        "SELECT table_name, referenced_table FROM duckdb_constraints() "
+        "WHERE database_name = 'source_db' AND constraint_type = 'FOREIGN KEY'"
+    ).fetchall():
+        if target in needs and target != table:
+            needs[table].add(target)
+    order: list[str] = []
+    while needs:
+        ready = sorted(t for t, deps in needs.items() if deps <= set(order))
+        if not ready:  # a cycle cannot be loaded table by table: keep the rest in name order
+            ready = sorted(needs)
+        order += ready
+        for t in ready:
+            needs.pop(t)
+    return order
 
 
 def _digest(path: Path) -> str:
