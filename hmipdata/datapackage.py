@@ -158,6 +158,10 @@ def resource_descriptors(
             **described,
             "title": f"{resource.title} (Parquet)",
             "description": f"The {resource.name} table in Parquet, with the same columns and types as {csv_path}.",
+            # The columns, typed ``any``: the values are checked in the CSV twin, and without
+            # a schema frictionless guesses types from a sample (a mostly blank text column
+            # read as a year-month).
+            "schema": {"fields": [{"name": f.name, "type": "any"} for f in resource.schema.fields]},
         },
     ]
 
