@@ -78,6 +78,7 @@ class TableSchema:
     unique_keys: tuple[tuple[str, ...], ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     missing_values: tuple[str, ...] = ("",)
+    fields_match: str = "exact"
 
     @property
     def field_names(self) -> list[str]:
@@ -150,7 +151,7 @@ def parse_field(descriptor: dict[str, Any], where: str) -> Field:
     return Field(
         name=str(descriptor["name"]),
         type=ftype,
-        format=str(descriptor.get("format", "default")),
+        format=str(descriptor.get("format", "default")).removeprefix("fmt:"),  # "fmt:" is v1's deprecated prefix
         title=str(descriptor.get("title", "")),
         description=str(descriptor.get("description", "")).strip(),
         unit=str(descriptor.get("unit", "")),
@@ -187,7 +188,10 @@ def parse_schema(descriptor: dict[str, Any], where: str = "schema") -> TableSche
         if unknown:
             raise SchemaError(f"{where}: key names unknown fields: {', '.join(unknown)}")
     missing = descriptor.get("missingValues", [""])
-    return TableSchema(parsed, pk, uniques, tuple(fks), tuple(str(m) for m in missing))
+    match = descriptor.get("fieldsMatch", "exact")
+    if match not in ("exact", "equal", "subset", "superset", "partial"):
+        raise SchemaError(f"{where}: fieldsMatch {match!r} is not one of exact, equal, subset, superset, partial")
+    return TableSchema(parsed, pk, uniques, tuple(fks), tuple(str(m) for m in missing), match)
 
 
 def load_schema(path: Path) -> TableSchema:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from hmipdata.dialect import Dialect, normalise, parse_dialect, remap
 from hmipdata.errors import Group, Issue, Report, SchemaError
 from hmipdata.schema import ForeignKey, TableSchema, load_schema, parse_schema, read_mapping
 from hmipdata.sqlrules import ident, literal
@@ -57,12 +58,16 @@ def validate_file(
     limit: int | None = 5,
     label: str | None = None,
     watch: Watcher | None = None,
+    dialect: dict | Dialect | None = None,
 ) -> Report:
     """Check ``path`` (CSV or Parquet) against ``schema``: types, constraints, keys, foreign keys.
 
     Counts are always complete; ``limit`` caps the examples kept per rule and
     column (``None`` keeps every failing row). ``watch`` receives the DuckDB
     connection for the duration of the checks (the CLI shows progress with it).
+    ``dialect`` describes how the CSV is written (Table Dialect); a resource
+    descriptor given as ``schema`` may carry it too. A file with a header and
+    no rows is valid, as in frictionless.
     """
     import duckdb
 
@@ -70,7 +75,11 @@ def validate_file(
     from hmipdata.textfile import open_csv, open_parquet
 
     if not isinstance(schema, TableSchema):
+        if dialect is None:
+            dialect = resource_dialect(Path(schema))
         schema = load_schema(Path(schema))
+    if not isinstance(dialect, Dialect):
+        dialect = parse_dialect(dialect)
     path = Path(path)
     label = label or str(path)
     if not path.is_file():
@@ -89,19 +98,46 @@ def validate_file(
     spill = tempfile.mkdtemp(prefix="hmipdata-")
     # Bounded memory: past this DuckDB spills the checked table and key hashes to disk.
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'; SET temp_directory = {literal(spill)}")
+    mapping = None
     try:
-        opener = open_parquet if path.suffix.lower() == ".parquet" else open_csv
-        table = opener(con, path, label, "__text_main")
+        if path.suffix.lower() == ".parquet":
+            table = open_parquet(con, path, label, "__text_main")
+        else:
+            source = path
+            if dialect.needs_copy:
+                source = Path(spill) / "normalised.csv"
+                try:
+                    mapping = normalise(path, dialect, schema.field_names, source)
+                except UnicodeDecodeError as exc:
+                    report = Report()
+                    line = path.read_bytes()[: exc.start].count(b"\n") + 1 if exc.start is not None else None
+                    report.add(Issue("encoding-error", f"text is not valid {dialect.encoding}", path=label, row=line))
+                    return report
+            table = open_csv(con, source, label, "__text_main", Dialect() if mapping is not None else dialect)
         # DuckDB compresses tables in a database file (not in-memory temporary ones): the checked
         # table of a 10M-row file stays small and memory bounded.
         con.execute(f"ATTACH {literal(str(Path(spill) / 'scratch.duckdb'))} AS scratch")
         table.scratch = "scratch"
         with watch(con) if watch else nullcontext():
-            report, _ = validate_text_table(con, table, schema, limit=limit, resolve=_package_resolver(con, package))
+            report, _ = validate_text_table(
+                con, table, schema, limit=limit, resolve=_package_resolver(con, package), require_rows=False
+            )
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
-    return report
+    return remap(report, mapping) if mapping is not None else report
+
+
+def resource_dialect(path: Path) -> dict | None:
+    """The ``dialect`` of a resource descriptor given as the schema file, if any."""
+    try:
+        data = read_mapping(path)
+    except SchemaError:
+        return None  # load_schema reports it
+    dialect = data.get("dialect") if "schema" in data else None
+    if isinstance(dialect, str):
+        return read_mapping(path.parent / dialect)
+    return dialect
 
 
 def capped(report: Report, limit: int) -> Report:
