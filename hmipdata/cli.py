@@ -29,6 +29,16 @@ def _print_report(report, fmt: str) -> None:
         print(report.summary(), file=sys.stderr)
 
 
+def _print_schema_error(exc: Exception, fmt: str) -> None:
+    from hmipdata.errors import Issue, Report
+
+    if fmt in ("json", "github"):
+        report = Report()
+        report.add(Issue("schema-error", str(exc)))
+        _print_report(report, fmt)
+    print(f"error: {exc}", file=sys.stderr)
+
+
 def cmd_validate(args) -> int:
     from hmipdata import validate
 
@@ -39,6 +49,7 @@ def cmd_validate(args) -> int:
             Path(args.file),
             Path(args.schema),
             package=Path(args.package) if args.package else None,
+            dialect=_dialect(args.dialect),
             limit=None if args.output else args.limit_errors,  # --output FILE gets every failing row
             watch=_progress if sys.stdout.isatty() and not args.no_progress else None,
         )
@@ -49,6 +60,15 @@ def cmd_validate(args) -> int:
         report = validate.capped(report, args.limit_errors)
     _print_report(report, args.format)
     return 0 if report.valid else 1
+
+
+def _dialect(path: str | None):
+    """``--dialect FILE``: a Table Dialect in JSON or YAML."""
+    if not path:
+        return None
+    from hmipdata.schema import read_mapping
+
+    return read_mapping(Path(path))
 
 
 @contextmanager
@@ -209,6 +229,12 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--schema", help="Table Schema (JSON or YAML) to check FILE against")
     v.add_argument("--package", help="datapackage.json holding the resources FILE's foreign keys refer to")
     v.add_argument(
+        "--dialect",
+        metavar="FILE",
+        help="Table Dialect (JSON or YAML) of FILE: delimiter, quoteChar, escapeChar, header, headerRows, "
+        'commentChar, commentRows, encoding... (default: a UTF-8 CSV with , and " and one header line)',
+    )
+    v.add_argument(
         "--limit-errors",
         type=_count,
         default=5,
@@ -271,9 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidData as exc:
         _print_report(exc.report, getattr(args, "format", "text"))
         code = 1
-    except SchemaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 1
+    except SchemaError as exc:  # a declaration mistake: exit 2, and a report in JSON/GitHub formats too
+        _print_schema_error(exc, getattr(args, "format", "text"))
+        code = 2
     except (UsageError, UsageProblem) as exc:
         print(f"hmipdata: error: {exc}", file=sys.stderr)
         code = 2

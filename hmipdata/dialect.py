@@ -147,6 +147,14 @@ def parse_dialect(data: dict[str, Any] | None, where: str = "dialect") -> Dialec
     )
 
 
+class DecodeProblem(Exception):
+    """The file is not in its declared encoding at ``line``."""
+
+    def __init__(self, line: int):
+        super().__init__(f"not decodable at line {line}")
+        self.line = line
+
+
 @dataclass
 class LineMap:
     """Maps lines of a normalised copy back to the original file's lines."""
@@ -191,7 +199,7 @@ def normalise(path: Path, dialect: Dialect, names: list[str], dest: Path) -> Lin
             mapping.inserted = 1
         reader = csv.reader(src, **dialect.csv_kwargs())
         first_line = 1
-        for number, row in enumerate(reader, start=1):
+        for number, row in _records(reader):
             lines = range(first_line, reader.line_num + 1)
             first_line = reader.line_num + 1
             if number in header_rows:
@@ -215,6 +223,20 @@ def normalise(path: Path, dialect: Dialect, names: list[str], dest: Path) -> Lin
                 out.write("\n" * len(lines))  # a blank line stays a blank line
     mapping.removed.sort()
     return mapping
+
+
+def _records(reader):
+    """Numbered records of a csv.reader; a decoding error becomes a DecodeProblem naming its line."""
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise DecodeProblem(reader.line_num + 1) from None
+        number += 1
+        yield number, row
 
 
 def remap(report: Report, mapping: LineMap) -> Report:

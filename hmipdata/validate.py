@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from hmipdata.dialect import Dialect, normalise, parse_dialect, remap
+from hmipdata.dialect import DecodeProblem, Dialect, normalise, parse_dialect, remap
 from hmipdata.errors import Group, Issue, Report, SchemaError
 from hmipdata.schema import ForeignKey, TableSchema, load_schema, parse_schema, read_mapping
 from hmipdata.sqlrules import ident, literal
@@ -71,9 +71,6 @@ def validate_file(
     """
     import duckdb
 
-    from hmipdata.engine import validate_text_table
-    from hmipdata.textfile import open_csv, open_parquet
-
     if not isinstance(schema, TableSchema):
         if dialect is None:
             dialect = resource_dialect(Path(schema))
@@ -93,6 +90,24 @@ def validate_file(
     if is_spreadsheet(path):  # checked for macros, zip bombs and unsafe XML, then its first sheet as CSV
         again = partial(validate_file, schema=schema, package=package, limit=limit, label=label, watch=watch)
         return validate_spreadsheet(path, label, again)
+    run = partial(_check_one, path, schema, dialect, package=package, limit=limit, label=label, watch=watch)
+    try:
+        return run(force_copy=False)
+    except duckdb.InvalidInputException as exc:
+        if "state machine" not in str(exc):  # anything else is not a CSV shape DuckDB refuses
+            raise
+    # Mixed line endings (CRLF and LF in one file) stop DuckDB's CSV reader: read a normalised copy.
+    return run(force_copy=True)
+
+
+def _check_one(path, schema, dialect, *, package, limit, label, watch, force_copy: bool) -> Report:
+    """One DuckDB connection, bounded in memory, checking one file (a normalised copy when needed)."""
+    import duckdb
+
+    from hmipdata.engine import validate_text_table
+    from hmipdata.textfile import open_csv, open_parquet
+    from hmipdata.wide import is_wide, validate_wide
+
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")  # no progress noise on stderr unless watched
     spill = tempfile.mkdtemp(prefix="hmipdata-")
@@ -104,16 +119,22 @@ def validate_file(
             table = open_parquet(con, path, label, "__text_main")
         else:
             source = path
-            if dialect.needs_copy:
+            if dialect.needs_copy or force_copy:
                 source = Path(spill) / "normalised.csv"
                 try:
                     mapping = normalise(path, dialect, schema.field_names, source)
-                except UnicodeDecodeError as exc:
+                except DecodeProblem as exc:
                     report = Report()
-                    line = path.read_bytes()[: exc.start].count(b"\n") + 1 if exc.start is not None else None
-                    report.add(Issue("encoding-error", f"text is not valid {dialect.encoding}", path=label, row=line))
+                    report.add(
+                        Issue("encoding-error", f"text is not valid {dialect.encoding}", path=label, row=exc.line)
+                    )
                     return report
-            table = open_csv(con, source, label, "__text_main", Dialect() if mapping is not None else dialect)
+            read_as = Dialect() if mapping is not None else dialect
+            if is_wide(source, read_as.csv_kwargs()):
+                resolve = _package_resolver(con, package)
+                report = validate_wide(con, source, label, schema, limit, resolve, read_as.csv_kwargs())
+                return remap(report, mapping) if mapping is not None else report
+            table = open_csv(con, source, label, "__text_main", read_as)
         # DuckDB compresses tables in a database file (not in-memory temporary ones): the checked
         # table of a 10M-row file stays small and memory bounded.
         con.execute(f"ATTACH {literal(str(Path(spill) / 'scratch.duckdb'))} AS scratch")

@@ -106,6 +106,17 @@ def test_fixture_errors_match_frictionless(name):
     assert hmipdata_findings(path, schema) == expected
 
 
+@pytest.mark.parametrize("name", [*CASES, "structure", "quoted_newline"])
+def test_long_form_path_for_wide_files_finds_the_same(name, monkeypatch):
+    """The path for files of thousands of columns (hmipdata/wide.py), forced here on narrow fixtures."""
+    from hmipdata import wide
+
+    path, schema = FIXTURES / f"{name}.csv", _schema(name)
+    narrow = hmipdata_findings(path, schema)
+    monkeypatch.setattr(wide, "WIDE_COLUMNS", 0)
+    assert hmipdata_findings(path, schema) == narrow
+
+
 def test_foreign_keys_to_another_resource_match_frictionless():
     path, schema, package = FIXTURES / "orders.csv", _schema("orders"), FIXTURES / "datapackage.json"
     expected = frictionless_findings(path, schema, package)

@@ -13,6 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -493,3 +496,137 @@ def test_reference_read_cell(cell: dict, tmp_path: Path) -> None:
     report = validate_file(path, parse_schema({"fields": [descriptor]}), limit=None)
     expected = [] if cell["valid"] or cell["cell"] == "" else [(2, 1, "type-error")]
     assert flatten(report) == expected
+
+
+# --- frictionless/schema/__spec__/test_general.py, test_validate.py, fields/__spec__: schemas refused ---------
+INVALID_SCHEMAS = [
+    ("test_schema_metadata_not_valid[empty]", "schema-invalid-empty.json", "fields"),
+    ("test_schema_metadata_not_valid[pk-string]", "schema-invalid-pk-string.json", "identifier"),
+    ("test_schema_metadata_not_valid[pk-array]", "schema-invalid-pk-array.json", "titel"),
+    ("test_schema_metadata_not_valid[fk-string]", "schema-invalid-fk-string.json", "doesnotexist"),
+    ("test_schema_metadata_not_valid[fk-no-reference]", "schema-invalid-fk-no-reference.json", "reference"),
+    ("test_schema_metadata_not_valid[fk-array]", "schema-invalid-fk-array.json", "title"),
+    ("test_schema_metadata_not_valid[fk-string-array-ref]", "schema-invalid-fk-string-array-ref.json", "refer to 2"),
+    ("test_schema_metadata_not_valid[fk-array-string-ref]", "schema-invalid-fk-array-string-ref.json", "refer to 1"),
+    ("schema-invalid-fk-array-string.json", "schema-invalid-fk-array-string.json", "refer to 2"),
+    ("schema-invalid-fk-array-wrong-number.json", "schema-invalid-fk-array-wrong-number.json", "refer to 3"),
+    ("test_schema_metadata_not_valid_multiple_errors", "schema-invalid-multiple-errors.json", "magical_unicorn"),
+    ("test_schema_metadata_not_valid_multiple_errors_with_pk", "schema-invalid-pk-is-wrong-type.json", "fields"),
+    ("schema-invalid-pk-no-fields.json", "schema-invalid-pk-no-fields.json", "fields"),
+    ("schema-invalid-wrong-type.json", "schema-invalid-wrong-type.json", "mapping"),
+    ("test_validate_required_invalid", "schema-invalid.json", "constraints"),
+]
+INVALID_DESCRIPTORS = [
+    ("test_validate_invalid", {"fields": "bad"}, "fields"),
+    ("test_schema_metadata_error_message", {"fields": [{"name": "name", "type": "other"}]}, "other"),
+    (
+        "test_schema_metadata_error_bad_schema_format",
+        {"fields": [{"name": "name", "type": "boolean", "format": {"trueValues": "Yes", "falseValues": "No"}}]},
+        "format",
+    ),
+    (
+        "test_validate_missing_values_uniqueness[duplicate-value]",
+        {
+            "fields": [{"name": "name"}],
+            "missingValues": [{"value": "-99", "label": "A"}, {"value": "-99", "label": "B"}],
+        },
+        "'-99' is not unique",
+    ),
+    (
+        "test_validate_missing_values_uniqueness[duplicate-label]",
+        {"fields": [{"name": "name"}], "missingValues": [{"value": "-99", "label": "R"}, {"value": "", "label": "R"}]},
+        "'R' is not unique",
+    ),
+    (
+        "constraint not supported by the type (frictionless field.py metadata_validate)",
+        {"fields": [{"name": "n", "type": "integer", "constraints": {"minLength": 1}}]},
+        "not supported by type 'integer'",
+    ),
+    (
+        "constraint of the wrong kind",
+        {"fields": [{"name": "s", "constraints": {"maxLength": "ten"}}]},
+        "whole number",
+    ),
+    ("fieldsMatch not one of the five", {"fields": [{"name": "a"}], "fieldsMatch": "loose"}, "fieldsMatch"),
+]
+VALID_SCHEMAS = [
+    "schema-valid-simple.json",
+    "schema-valid-full.json",
+    "schema-valid-pk-array.json",
+    "schema-valid-fk-array.json",
+    "schema-valid-pk.json",
+]
+
+
+@pytest.mark.parametrize("name, path, words", INVALID_SCHEMAS, ids=[c[0] for c in INVALID_SCHEMAS])
+def test_reference_invalid_schema_file(name: str, path: str, words: str) -> None:
+    from hmipdata.errors import SchemaError
+    from hmipdata.schema import load_schema
+
+    with pytest.raises(SchemaError, match=re.escape(words)):
+        load_schema(FIXTURES / path)
+
+
+@pytest.mark.parametrize("name, descriptor, words", INVALID_DESCRIPTORS, ids=[c[0] for c in INVALID_DESCRIPTORS])
+def test_reference_invalid_schema(name: str, descriptor: dict, words: str) -> None:
+    from hmipdata.errors import SchemaError
+
+    with pytest.raises(SchemaError, match=re.escape(words)):
+        parse_schema(descriptor)
+
+
+@pytest.mark.parametrize("path", VALID_SCHEMAS)
+def test_reference_valid_schema(path: str) -> None:
+    """test_schema_metadata_valid: accepted, including foreign keys to a resource of another package."""
+    from hmipdata.schema import load_schema
+
+    assert load_schema(FIXTURES / path).fields
+
+
+def test_object_missing_values_are_missing(tmp_path: Path) -> None:
+    """test_schema_read_cells_object_missing_values: v2 ``{value, label}`` missing values read as missing."""
+    path = tmp_path / "data.csv"
+    path.write_text("name,age\n-99,5\nAlex,-99\nBob,\n", encoding="utf-8")
+    missing = [{"value": "", "label": "OMITTED"}, {"value": "-99", "label": "REFUSED"}]
+    schema = {**fields("name", "age:integer"), "missingValues": missing}
+    schema["fields"][1]["constraints"] = {"minimum": 0}
+    assert flatten(validate_file(path, parse_schema(schema), limit=None)) == []
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hmipdata.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_refused_schema_exits_2_with_a_message(fmt: str) -> None:
+    """A schema mistake is a declaration error (exit 2), said in one line, and as a report in JSON."""
+    result = _cli(
+        "validate", str(FIXTURES / "table.csv"), "--schema", str(FIXTURES / "schema-invalid.json"), "--format", fmt
+    )
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert "'required' goes under 'constraints'" in result.stderr
+    if fmt == "json":
+        report = json.loads(result.stdout)
+        assert report["valid"] is False
+        assert report["groups"][0]["code"] == "schema-error"
+
+
+# --- Beyond the reference's suite: inputs issue 17 lists ---------------------------------------------------
+def test_mixed_line_endings_are_read(tmp_path: Path) -> None:
+    """CRLF and LF in one file (DuckDB's reader stops on it): every record read, bad cells on their lines."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"a,b\r\n1,2\r\n3,x\n5,6\r\n7,y\n")
+    report = validate_file(path, parse_schema(fields("a:integer", "b:integer")), limit=None)
+    assert flatten(report) == [(3, 2, "type-error"), (5, 2, "type-error")]
+
+
+def test_ten_thousand_columns(tmp_path: Path) -> None:
+    """A file of 10,000 columns is checked in long form (hmipdata/wide.py): a bad cell found at its line and column."""
+    width = 10_000
+    rows = [[f"c{i}" for i in range(width)]] + [[str(r + i) for i in range(width)] for r in range(20)]
+    rows[7][9_876] = "seven"
+    path = tmp_path / "wide.csv"
+    path.write_text(inline(rows), encoding="utf-8")
+    schema = {"fields": [{"name": f"c{i}", "type": "integer"} for i in range(width)], "primaryKey": ["c0"]}
+    assert flatten(validate_file(path, parse_schema(schema), limit=None)) == [(8, 9_877, "type-error")]
