@@ -42,11 +42,11 @@ def _print_schema_error(exc: Exception, fmt: str) -> None:
 def cmd_validate(args) -> int:
     from hmipdata import validate
 
-    if args.file:
+    if args.file or args.schema:
         if not args.schema:
             raise UsageProblem("validate FILE needs --schema SCHEMA (a Table Schema in JSON or YAML)")
-        report = validate.validate_file(
-            Path(args.file),
+        report = validate.validate_source(
+            args.file,
             Path(args.schema),
             package=Path(args.package) if args.package else None,
             dialect=_dialect(args.dialect),
@@ -225,7 +225,12 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check raw data (or any CSV/Parquet file) against the schemas")
-    v.add_argument("file", nargs="?", help="a CSV, Parquet or XLSX file (default: the whole project)")
+    v.add_argument(
+        "file",
+        nargs="?",
+        help="a CSV, Parquet or XLSX file, or many as one dataset: a glob ('parts/*.csv'), a directory "
+        "(hive layouts too); with only --schema RESOURCE, its 'path' list (default: the whole project)",
+    )
     v.add_argument("--schema", help="Table Schema (JSON or YAML) to check FILE against")
     v.add_argument("--package", help="datapackage.json holding the resources FILE's foreign keys refer to")
     v.add_argument(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from hmipdata.celltypes import register as register_readers
 from hmipdata.errors import Group, Issue, Report, SchemaError
+from hmipdata.fastpath import is_clean
 from hmipdata.header import Match, match_header
 from hmipdata.schema import Field, ForeignKey, TableSchema
 from hmipdata.sqlrules import Rule, cell_rules, ident, literal, missing_sql, parse_sql
@@ -165,6 +166,7 @@ def checked_select(table: TextTable, schema: TableSchema, placed: list[Placed]) 
     masks = [f"({' | '.join(parts)})::BIGINT AS {mask}" for mask, parts in flags.items()]
     index = {f.name: i for i, f in fields}
     keys = [f"p{index[name]} AS {ident('k_' + name)}" for name in _key_fields(schema) if name in index]
+    table._checked_columns = (list(flags), [name for name in _key_fields(schema) if name in index])
     return f"SELECT {', '.join([*row, *masks, *keys])} FROM ({layer2})"
 
 
@@ -538,12 +540,15 @@ def validate_text_table(
     limit: int | None = 5,
     resolve: Resolver | None = None,
     require_rows: bool = True,
+    fast: bool = False,
 ) -> tuple[Report, Stats]:
     """Run every check of ``schema`` on an opened table; structure issues first.
 
     Foreign keys are checked when ``resolve`` is given (references to this
     table itself need no resolver). ``require_rows``: a header without rows is
     an error (the project's tables), or valid (frictionless, for any file).
+    ``fast``: first try to prove the file clean in one aggregate query
+    (hmipdata/fastpath.py); the full checks run only when that fails.
     """
     report = Report()
     if table.readable:
@@ -551,6 +556,9 @@ def validate_text_table(
     if not table.readable:
         report.extend(table.report)
         return report, Stats()
+    # one aggregate, nothing written: most files stop here
+    if fast and is_clean(con, table, schema, resolve) and (table._fast_rows or not require_rows):
+        return report, Stats(rows=table._fast_rows)
     cells, stats = check_cells(con, table, schema, limit, require_rows)
     report.extend(table.report)
     if not table.readable:

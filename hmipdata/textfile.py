@@ -70,6 +70,8 @@ class TextTable:
     scratch: str | None = None  # an attached database for the checked table (compressed, spills well)
     header_lines: int = 1
     csv_options: dict = field(default_factory=dict)  # Python csv.reader keywords of the file's dialect
+    _fast_rows: int = 0  # records counted by the fast path (hmipdata/fastpath.py)
+    _checked_columns: tuple = ((), ())  # mask and key columns of the last checked_select
     _rejected_lines: list[int] = field(default_factory=list)
     _multiline: bool | None = None
     _layout: Future | None = None

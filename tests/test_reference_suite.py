@@ -81,6 +81,15 @@ def inline(rows: list[list]) -> str:
     return buf.getvalue()
 
 
+@pytest.fixture(params=["fast path", "full path"])
+def engine_path(request, monkeypatch) -> str:
+    """Each case with the fast path first (hmipdata/fastpath.py), and with the full checks only."""
+    from hmipdata import validate
+
+    monkeypatch.setattr(validate, "FAST_PATH", request.param == "fast path")
+    return request.param
+
+
 def run(case: Case, tmp_path: Path):
     path = FIXTURES / case.data if "\n" not in case.data else tmp_path / "data.csv"
     if "\n" in case.data:
@@ -465,7 +474,7 @@ CASES = RESOURCE + SCHEMA + DIALECT
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_reference_case(case: Case, tmp_path: Path) -> None:
+def test_reference_case(case: Case, tmp_path: Path, engine_path: str) -> None:
     expected = case.errors if case.ours is None else case.ours
     assert flatten(run(case, tmp_path)) == _expected(expected)
 
