@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import hmipdata
-
 from hmipdata.dataset import expand, partitions
 from hmipdata.schema import parse_schema
 from hmipdata.validate import validate_source
+from tests.conftest import hmipdata
 
 SCHEMA = {
     "fields": [
