@@ -66,6 +66,8 @@ def validate_dataset(files: list[Path], schema: TableSchema, *, package=None, li
     if not files:
         report.add(Issue("source-error", "no data files found", hint="check the glob, directory or paths"))
         return report
+    if dataset_is_clean(files, schema, package, dialect):  # one aggregate over every file: most datasets stop here
+        return report
     cells_only = _without_keys(schema)
     for path in files:
         hive = partitions(path)
@@ -81,6 +83,65 @@ def validate_dataset(files: list[Path], schema: TableSchema, *, package=None, li
     ):
         report.extend(check_dataset_keys(files, schema, package=package, limit=limit, dialect=dialect))
     return report
+
+
+def dataset_is_clean(files: list[Path], schema: TableSchema, package, dialect) -> bool:
+    """The fast path (hmipdata/fastpath.py) over all CSV files at once, keys across files included.
+
+    Only for CSV files with the same header that need no normalised copy; any
+    doubt returns False and the files are checked one by one.
+    """
+    import csv
+
+    import duckdb
+
+    from hmipdata.dialect import parse_dialect
+    from hmipdata.fastpath import is_clean
+    from hmipdata.textfile import _POOL, open_csv
+    from hmipdata.validate import MEMORY_LIMIT, _package_resolver
+    from hmipdata.wide import WIDE_COLUMNS
+
+    dialect = dialect if dialect is None or not isinstance(dialect, dict) else parse_dialect(dialect)
+    if any(p.suffix.lower() == ".parquet" for p in files) or (dialect is not None and dialect.needs_copy):
+        return False
+    headers = set()
+    for path in files:
+        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+            headers.add(tuple(next(csv.reader(fh, **(dialect.csv_kwargs() if dialect else {})), [])))
+    hive = [partitions(p) for p in files]
+    if len(headers) != 1 or len({tuple(h) for h in hive}) != 1 or len(next(iter(headers))) > WIDE_COLUMNS:
+        return False
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'; SET enable_progress_bar = false")
+    try:
+        table = open_csv(con, files[0], "dataset", "__dataset_fast", dialect)
+        if not table.readable:
+            return False
+        keys = [k for k in hive[0] if k in schema.field_names and k not in table.header]
+        width = len(table.header)
+        listed = "[" + ", ".join(literal(str(p)) for p in files) + "]"
+        reader = table.source.replace(literal(str(files[0])), listed, 1)
+        if keys:
+            reader = reader[:-1] + ", hive_partitioning=true)"
+        extra = "".join(f", CAST({ident(k)} AS VARCHAR) AS c{width + i}" for i, k in enumerate(keys))
+        table.source = f"(SELECT {', '.join(table.columns)}{extra} FROM {reader})"
+        table.header = [*table.header, *keys]
+        table._layout = _POOL.submit(_combined_layout, files)  # counted while DuckDB scans
+        table.header_lines = len(files)
+        return bool(is_clean(con, table, schema, _package_resolver(con, package)))
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+def _combined_layout(files: list[Path]):
+    """NUL bytes and lines of all the files, as if one (for the fast path's line count)."""
+    from hmipdata.textfile import Layout, scan_layout
+
+    layouts = [scan_layout(p) for p in files]
+    nul = next((x.nul_offset for x in layouts if x.nul_offset is not None), None)
+    return Layout(nul, sum(x.lines for x in layouts), True)
 
 
 def check_dataset_keys(files: list[Path], schema: TableSchema, *, package, limit, dialect) -> Report:

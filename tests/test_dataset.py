@@ -72,3 +72,23 @@ def test_multipart_resource_from_the_cli(tmp_path: Path) -> None:
     found = {(i["path"], i["row"], i["code"]) for g in json.loads(result.stdout)["groups"] for i in g["examples"]}
     assert found == {(str(tmp_path / "b.csv"), 2, "constraint-error"), (str(tmp_path / "b.csv"), 3, "primary-key")}
     assert parse_schema(SCHEMA).primary_key == ("case_id",)
+
+
+def test_a_key_repeated_only_across_files_is_found(tmp_path: Path) -> None:
+    """Clean cells everywhere: the one-query path over all files must still see the repeat across files."""
+    from hmipdata.dataset import dataset_is_clean
+
+    for name, text in {
+        "a.csv": "case_id,score,region\n1,3,north\n2,4,south\n",
+        "b.csv": "case_id,score,region\n3,3,north\n4,4,south\n",
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(SCHEMA), encoding="utf-8")
+    files = expand(str(tmp_path / "*.csv"))
+    assert dataset_is_clean(files, parse_schema(SCHEMA), None, None) is True
+    assert validate_source(str(tmp_path / "*.csv"), schema).valid
+    (tmp_path / "b.csv").write_text("case_id,score,region\n3,3,north\n1,4,south\n", encoding="utf-8")
+    assert dataset_is_clean(files, parse_schema(SCHEMA), None, None) is False
+    report = validate_source(str(tmp_path / "*.csv"), schema, limit=None)
+    assert [(Path(i.path).name, i.row, i.code) for i in report.issues] == [("b.csv", 3, "primary-key")]
