@@ -3,23 +3,27 @@
 The build is written to a fresh directory under ``.build/`` and ``build`` is
 then switched to it with one atomic rename of a symlink, so ``build/`` is
 always either the complete previous output or the complete new one. A build
-whose inputs (raw files, schemas, code) have not changed is skipped.
+whose inputs (every declared file, schemas, release records, CHANGELOG,
+code: see :mod:`hmipdata.freshness`) have not changed is skipped. Writers
+hold :func:`hmipdata.lock.build_lock`.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from hmipdata.errors import HmipdataError, InvalidData, Report
+from hmipdata.atomic import fsync_dir
+from hmipdata.errors import InvalidData, Report
+from hmipdata.faults import checkpoint
+from hmipdata.freshness import inputs_digest
+from hmipdata.lock import BuildLocked, build_lock, collect_stale
 from hmipdata.project import Project, load_project
+
+__all__ = ["BuildLocked", "BuildResult", "build", "build_lock", "build_locked", "inputs_digest", "validate_project"]
 
 STAMP = ".inputs-sha256"
 
@@ -31,57 +35,25 @@ class BuildResult:
     report: Report
 
 
-class BuildLocked(HmipdataError):
-    """Another build is running in this repository."""
-
-
-def inputs_digest(root: Path) -> str:
-    """Content hash of everything a build reads."""
-    digest = hashlib.sha256()
-    package_dir = Path(__file__).parent
-    code = [p for p in sorted(package_dir.rglob("*.py")) if "site" not in p.relative_to(package_dir).parts]
-    files = [*sorted((root / "schemas").rglob("*")), *sorted((root / "raw").rglob("*")), *code]
-    for path in files:
-        if path.is_file():
-            digest.update(
-                str(path.relative_to(path.parent.parent if path.is_relative_to(package_dir) else root)).encode()
-            )
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest.hexdigest()
-
-
-@contextmanager
-def build_lock(root: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock so two builds never write at once (a second build waits, and says so)."""
-    import sys
-
-    (root / ".build").mkdir(exist_ok=True)
-    with open(root / ".build" / "lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not wait:
-                raise BuildLocked("another hmipdata build is running here; wait for it to finish") from None
-            print(f"waiting for another hmipdata build in {root} to finish", file=sys.stderr)
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        yield
-
-
-def validate_project(project: Project, limit: int = 5):
-    """Load and check every table; returns the DuckDB connection and the report."""
+def validate_project(project: Project, limit: int = 5, writable: Path | None = None):
+    """Load and check every table (declared SQL sandboxed; ``writable`` is the one folder the connection
+    may write to); returns the DuckDB connection and the report."""
     import duckdb
 
-    from hmipdata.checks import run_checks
+    from hmipdata.changelog import read_changelog
+    from hmipdata.checks import run_checks, sql_problems
     from hmipdata.load import load_project_tables
     from hmipdata.placeholders import unfilled
+    from hmipdata.sandbox import sandbox
     from hmipdata.semver import check_version
 
+    read_changelog(project.root)  # a malformed entry heading or an impossible date stops here
     con = duckdb.connect()
+    sandbox(con, project, writable)
     report = check_version(project)
     report.extend(unfilled(project.root))
     report.extend(load_project_tables(con, project, limit=limit))
+    report.extend(sql_problems(con, project))
     if report.valid:
         report.extend(run_checks(con, project))
     return con, report
@@ -98,17 +70,16 @@ def _switch(root: Path, target: Path, link_name: str = "build") -> None:
         temp_link.unlink()
     temp_link.symlink_to(os.path.relpath(target, root))
     old = link.resolve() if link.is_symlink() else None
-    os.replace(temp_link, link)
+    try:
+        checkpoint("build-switch")
+        os.replace(temp_link, link)
+    except BaseException:
+        temp_link.unlink(missing_ok=True)
+        raise
+    fsync_dir(root)
+    checkpoint("build-switched")
     if old and old != target.resolve() and old.parent == (root / ".build").resolve():
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _collect_garbage(root: Path, keep: Path) -> None:
-    for path in (root / ".build").iterdir():
-        if path.is_dir() and path.resolve() != keep.resolve() and path.name.startswith(("out-", "legacy-")):
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.is_symlink() and path.name.startswith("link-"):
-            path.unlink(missing_ok=True)
 
 
 def build(root: Path = Path("."), *, force: bool = False, limit: int = 5) -> BuildResult:
@@ -120,20 +91,22 @@ def build(root: Path = Path("."), *, force: bool = False, limit: int = 5) -> Bui
 
 def build_locked(root: Path, *, force: bool = False, limit: int = 5) -> BuildResult:
     """The build itself; the caller holds :func:`build_lock`."""
-    digest = inputs_digest(root)
+    project = load_project(root)
+    digest = inputs_digest(project)
     current = root / "build"
     if not force and (current / STAMP).is_file() and (current / STAMP).read_text().strip() == digest:
         return BuildResult(current, True, Report())
-    project = load_project(root)
-    con, report = validate_project(project, limit)
-    if not report.valid:
-        raise InvalidData(report)
     staging = Path(tempfile.mkdtemp(prefix="out-", dir=root / ".build"))
     staging.chmod(0o755)
     try:
+        con, report = validate_project(project, limit, writable=staging)
+        if not report.valid:
+            raise InvalidData(report)
         from hmipdata.outputs import write_outputs
 
+        checkpoint("build-staging")
         write_outputs(con, project, staging)
+        checkpoint("build-outputs")
         (root / ".build" / "releases").mkdir(exist_ok=True)
         (staging / "releases").symlink_to("../releases")
         (staging / STAMP).write_text(digest + "\n")
@@ -141,5 +114,5 @@ def build_locked(root: Path, *, force: bool = False, limit: int = 5) -> BuildRes
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _collect_garbage(root, staging)
+    collect_stale(root)
     return BuildResult(current, False, report)

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hmipdata.errors import Issue, Report
-from hmipdata.project import Project
+from hmipdata.boundary import first_line
+from hmipdata.declaration_model import CHECK_KINDS
+from hmipdata.errors import DeclarationError, Issue, Report
+from hmipdata.project import Project, tables_in
+from hmipdata.sandbox import is_sandbox_refusal, one_select, refusal
 from hmipdata.schema import Resource
 from hmipdata.sqlrules import ident, literal
 
-KINDS = ("total", "weekday", "expression", "query")
+KINDS = tuple(CHECK_KINDS)  # their parameters are declared in the model
 
 
 @dataclass
@@ -78,11 +81,51 @@ def check_sql(resource: Resource, check: dict[str, Any]) -> str:
     raise ValueError(f"unknown check kind {kind!r}; use one of {', '.join(KINDS)}")
 
 
+def sql_problems(con, project: Project) -> Report:
+    """A ``schema-error`` for each check whose SQL DuckDB cannot plan against the loaded tables.
+
+    Planning needs only the tables' columns, so this runs even when some rows are invalid.
+    """
+    from hmipdata.load import sql_issue
+
+    report = Report()
+    names = {r.name for r in project.resources}
+    loaded = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    for resource in project.resources:
+        for i, check in enumerate(resource.checks):
+            sql = check_sql(resource, check)
+            if ({resource.name} | tables_in(sql, names)) - loaded:
+                continue  # a table it reads failed to load: that table's errors say why
+            try:
+                con.execute(f"EXPLAIN {sql}")
+            except Exception as exc:  # DuckDB reports SQL errors with many exception types
+                report.add(sql_issue(f"check {check['id']!r}: SQL error", exc, resource, ("checks", i)))
+    return report
+
+
+def _run_sql(con, resource: Resource, check: dict[str, Any]):
+    """Run a check's SQL (one SELECT, sandboxed); a failure is a declaration error naming the schema file."""
+    import duckdb
+
+    what = f"check {check.get('id')!r}" if isinstance(check, dict) else f"check {check!r}"
+    try:
+        sql = check_sql(resource, check)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # until the declaration model checks keys
+        raise DeclarationError(f"{resource.declared_in}: {what} lacks or mistypes the key {exc}") from None
+    one_select(con, sql, resource.declared_in, what)
+    try:
+        cursor = con.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        if is_sandbox_refusal(exc):
+            raise refusal(resource.declared_in, what, exc) from None
+        raise DeclarationError(f"{resource.declared_in}: {what} failed: {first_line(exc)}") from None
+
+
 def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
-    cursor = con.execute(check_sql(resource, check))
-    names = [d[0] for d in cursor.description]
+    names, rows = _run_sql(con, resource, check)
     failures = []
-    for row in cursor.fetchall():
+    for row in rows:
         record = dict(zip(names, row))
         key, line = record.get("row_key"), record.get("_line")
         pk = resource.schema.primary_key
@@ -91,7 +134,7 @@ def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
             line = line if line is not None else _line_of(con, resource, [record[k] for k in pk])
         failures.append((line, str(key or ""), str(record.get("message", row))))
     column = check.get("value") or check.get("column")
-    return Outcome(str(check["id"]), resource.name, str(check.get("description", "")), failures, column)
+    return Outcome(str(check.get("id")), resource.name, str(check.get("description", "")), failures, column)
 
 
 def _line_of(con, resource: Resource, key: list) -> int | None:

@@ -1,7 +1,9 @@
 """Command-line interface: parses arguments, calls the library, prints, exits.
 
-Exit codes: 0 valid, 1 invalid data, 2 usage error. Heavy libraries are
-imported inside the commands, so ``hmipdata --help`` starts fast.
+Exit codes: 0 valid, 1 invalid data, 2 usage or declaration error, 3 environment
+failure, 4 a bug (see :mod:`hmipdata.boundary`, the one place failures become
+messages). Heavy libraries are imported inside the commands, so ``hmipdata
+--help`` starts fast.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from hmipdata.boundary import EXIT_CODES, handle
+from hmipdata.errors import DeclarationError, InvalidData, SchemaError, UsageError
+from hmipdata.safetext import printable
 
 FORMATS = ("text", "json", "github")
 
@@ -29,19 +35,11 @@ def _print_report(report, fmt: str) -> None:
         print(report.summary(), file=sys.stderr)
 
 
-def _print_schema_error(exc: Exception, fmt: str) -> None:
-    from hmipdata.errors import Issue, Report
-
-    if fmt in ("json", "github"):
-        report = Report()
-        report.add(Issue("schema-error", str(exc)))
-        _print_report(report, fmt)
-    print(f"error: {exc}", file=sys.stderr)
-
-
 def cmd_validate(args) -> int:
     from hmipdata import validate
 
+    if args.output and not Path(args.output).absolute().parent.is_dir():
+        raise UsageProblem(f"--output {args.output}: the folder {Path(args.output).absolute().parent} does not exist")
     if args.file or args.schema:
         if not args.schema:
             raise UsageProblem("validate FILE needs --schema SCHEMA (a Table Schema in JSON or YAML)")
@@ -56,10 +54,12 @@ def cmd_validate(args) -> int:
     else:
         report = validate.validate_project(Path(args.root), limit=args.limit_errors)
     if args.output:
-        Path(args.output).write_text(report.render_json() + "\n", encoding="utf-8")
+        from hmipdata.atomic import atomic_write_text
+
+        atomic_write_text(Path(args.output), report.render_json() + "\n")
         report = validate.capped(report, args.limit_errors)
     _print_report(report, args.format)
-    return 0 if report.valid else 1
+    return report.exit_code
 
 
 def _dialect(path: str | None):
@@ -69,6 +69,19 @@ def _dialect(path: str | None):
     from hmipdata.schema import read_mapping
 
     return read_mapping(Path(path))
+
+
+def _schema_error(exc: Exception, args) -> int:
+    """A Table Schema (or dialect) that cannot be used: one line, a report in JSON/GitHub formats too; exit 2."""
+    from hmipdata.errors import Issue, Report
+
+    fmt = getattr(args, "format", "text")
+    if fmt in ("json", "github"):
+        report = Report()
+        report.add(Issue("schema-error", str(exc)))
+        _print_report(report, fmt)
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
 
 
 @contextmanager
@@ -122,7 +135,7 @@ def cmd_check(args) -> int:
     con, report = validate_project(project, args.limit_errors)
     if not report.valid and not any(i.code in ("check-failed", "known-anomaly") for i in report.issues):
         _print_report(report, "text")
-        return 1
+        return report.exit_code
     known = known_anomalies(con)
     failed = 0
     for outcome, _ in all_outcomes(con, project):
@@ -135,7 +148,7 @@ def cmd_check(args) -> int:
         else:
             status = "FAIL"
             failed += 1
-        print(f"{status:<28} {outcome.table}: {outcome.check_id}  {outcome.description}")
+        print(printable(f"{status:<28} {outcome.table}: {outcome.check_id}  {outcome.description}"))
         for issue in results:
             print(f"    {issue.line()}")
     return 1 if failed else 0
@@ -159,9 +172,13 @@ def cmd_release(args) -> int:
 
 def cmd_diff(args) -> int:
     from hmipdata.diff import diff_directories, resolve
+    from hmipdata.inputs import check_package_dir
 
     root = Path(args.root)
-    result = diff_directories(resolve(root, args.old), resolve(root, args.new), args.old, args.new)
+    old, new = resolve(root, args.old), resolve(root, args.new)
+    for directory in (old, new):
+        check_package_dir(directory)
+    result = diff_directories(old, new, args.old, args.new)
     print(result.markdown() if args.format == "markdown" else result.text())
     return 0
 
@@ -200,7 +217,7 @@ def cmd_new(args) -> int:
     return 0
 
 
-class UsageProblem(Exception):
+class UsageProblem(UsageError):
     """The arguments do not make sense together."""
 
 
@@ -219,9 +236,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hmipdata",
         description="HM Inspectorate of Probation figures as validated open data.",
-        epilog="Exit codes: 0 valid, 1 invalid data, 2 usage error.",
+        epilog=EXIT_CODES,
     )
     p.add_argument("--root", default=".", help="repository root (default: current directory)")
+    p.add_argument("--debug", action="store_true", help="print the Python traceback of any failure")
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check raw data (or any CSV/Parquet file) against the schemas")
@@ -295,26 +313,25 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from hmipdata.errors import HmipdataError, InvalidData, SchemaError, UsageError
-
     try:
         code = args.func(args)
-    except InvalidData as exc:
-        _print_report(exc.report, getattr(args, "format", "text"))
-        code = 1
-    except SchemaError as exc:  # a declaration mistake: exit 2, and a report in JSON/GitHub formats too
-        _print_schema_error(exc, getattr(args, "format", "text"))
-        code = 2
-    except (UsageError, UsageProblem) as exc:
-        print(f"hmipdata: error: {exc}", file=sys.stderr)
-        code = 2
-    except HmipdataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 1
+    except (InvalidData, DeclarationError) as exc:
+        if exc.report is None:  # one refused declaration: one line
+            code = handle(exc, debug=args.debug)
+        else:
+            _print_report(exc.report, getattr(args, "format", "text"))
+            code = exc.report.exit_code
+    except SchemaError as exc:  # a schema the checker cannot use: a declaration error
+        code = _schema_error(exc, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = 130
-    sys.stdout.flush()
+    except Exception as exc:  # the error boundary: one line and an exit code, a traceback only for bugs
+        code = handle(exc, debug=args.debug)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:  # stdout closed or on a full disk
+        code = handle(exc, debug=args.debug)
     return code
 
 

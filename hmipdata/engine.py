@@ -196,10 +196,19 @@ def _run_scan(con, table: TextTable, schema: TableSchema, placed: list[Placed]) 
     create = f"CREATE OR REPLACE {temp}TABLE {checked_ref(table)} AS "
     try:
         con.execute(create + checked_select(table, schema, placed))
-    except Exception:  # DuckDB may choke on binary content: the NUL check says why
+    except Exception as exc:  # DuckDB may choke on binary content or odd line endings: say why
         if not check_nul(table):
             return False
-        raise
+        from hmipdata.rawtext import diagnose, parquet_issue
+
+        if table.is_parquet:
+            table.report.add(parquet_issue(table.label, exc))
+        elif table.layout() is not None:
+            table.report.add(diagnose(table.path, table.label, exc))
+        else:
+            raise
+        table.readable = False
+        return False
     return check_nul(table)
 
 

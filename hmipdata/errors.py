@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from hmipdata.safetext import printable
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -63,7 +65,8 @@ CATALOGUE: dict[str, Kind] = {
         "compare with the source; if the source itself is inconsistent, record it in the anomalies register",
     ),
     "invisible-space": Kind(
-        "a cell contains a non-breaking space", "replace it with an ordinary space unless the source prints it"
+        "a cell contains a non-breaking space or a zero-width character",
+        "replace it with an ordinary space (or delete it) unless the source prints it",
     ),
     "known-anomaly": Kind("known source anomaly", "recorded in the anomalies register; nothing to do"),
     "schema-error": Kind("the schema is invalid", "correct the schema file"),
@@ -75,6 +78,9 @@ CATALOGUE: dict[str, Kind] = {
         "breaking schema change without a major version", "raise the major version in schemas/package.yaml"
     ),
 }
+
+
+DECLARATION_CODES = ("schema-error",)
 
 
 @dataclass
@@ -96,16 +102,20 @@ class Issue:
         if self.hint is None and self.code in CATALOGUE:
             self.hint = CATALOGUE[self.code].hint
 
-    def location(self) -> str:
-        parts = [self.path or "<package>"]
+    def location(self, show=printable) -> str:
+        parts = [show(self.path or "<package>")]
         if self.row is not None:
             parts.append(str(self.row))
         if self.column:
-            parts.append(self.column)
+            parts.append(show(self.column))
         return ":".join(parts)
 
-    def line(self) -> str:
-        """The one-line form: ``path:row:column: [code] message (value=..., hint)``."""
+    def line(self, show=printable) -> str:
+        """The one-line form: ``path:row:column: [code] message (value=..., hint)``.
+
+        ``show`` escapes control characters and line breaks, so a header label holding a newline
+        cannot forge a second ``path:row:column`` line (GitHub annotations escape their own way).
+        """
         extras = []
         if self.value is not None:
             extras.append(f"value={_short(self.value)!r}")
@@ -113,7 +123,7 @@ class Issue:
             extras.append(self.hint)
         tail = f" ({', '.join(extras)})" if extras else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location()}: {prefix}[{self.code}] {self.message}{tail}"
+        return f"{self.location(show)}: {prefix}[{self.code}] {show(self.message)}{show(tail)}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command annotating the file."""
@@ -124,7 +134,7 @@ class Issue:
         if self.column_number is not None:
             props.append(f"col={self.column_number}")
         props.append(f"title={_gh_prop(self.code)}")
-        return f"::{level} {','.join(props)}::{_gh_data(self.line())}"
+        return f"::{level} {','.join(props)}::{_gh_data(self.line(show=str))}"
 
 
 def _short(value: str, limit: int = 80) -> str:
@@ -187,6 +197,13 @@ class Report:
     def valid(self) -> bool:
         return self.error_count == 0
 
+    @property
+    def exit_code(self) -> int:
+        """0 valid, 2 when a declaration is wrong (the data could not be checked as declared), else 1."""
+        if self.valid:
+            return 0
+        return 2 if any(g.code in DECLARATION_CODES and g.severity == "error" for g in self.groups) else 1
+
     def render_text(self) -> str:
         lines = []
         for group in self.groups:
@@ -195,9 +212,9 @@ class Report:
             where = f"{group.path}:{group.column}" if group.column else group.path
             if hidden > 0 and not group.examples:  # --limit-errors 0: counts only
                 noun = f"{group.severity}{'s' * (group.count != 1)}"
-                lines.append(f"{where}: [{group.code}] {group.rule or group.code}: {group.count:,} {noun}")
+                lines.append(printable(f"{where}: [{group.code}] {group.rule or group.code}: {group.count:,} {noun}"))
             elif hidden > 0:
-                lines.append(f"{where}: … and {hidden:,} more [{group.code}] {group.rule or ''}".rstrip())
+                lines.append(printable(f"{where}: … and {hidden:,} more [{group.code}] {group.rule or ''}".rstrip()))
         return "\n".join(lines)
 
     def summary(self) -> str:
@@ -233,15 +250,36 @@ class Report:
 
 
 class HmipdataError(Exception):
-    """Base of the errors hmipdata raises for people to act on."""
+    """Base of the errors hmipdata raises for people to act on; ``exit_code`` is the CLI's exit code."""
+
+    exit_code = 1
 
 
 class UsageError(HmipdataError):
     """The command was called wrongly (exit code 2)."""
 
+    exit_code = 2
+
 
 class SchemaError(HmipdataError):
     """A schema file cannot be read or is not a valid schema."""
+
+
+class DeclarationError(SchemaError):
+    """The project's declarations are wrong, or ask for something refused (SQL reaching outside the
+    declared files): exit 2. Carries a report of every problem, or one message."""
+
+    exit_code = 2
+
+    def __init__(self, problem: Report | str):
+        super().__init__(problem.summary() if isinstance(problem, Report) else problem)
+        self.report = problem if isinstance(problem, Report) else None
+
+
+class EnvironmentProblem(HmipdataError):
+    """The machine, not the data, is in the way: a lock in a bad state, a full disk (exit code 3)."""
+
+    exit_code = 3
 
 
 class InvalidData(HmipdataError):

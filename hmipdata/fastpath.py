@@ -61,7 +61,7 @@ def _key_checks(con, table, schema: TableSchema, resolve, key_types: dict[str, s
 def is_clean(con, table, schema: TableSchema, resolve) -> bool | None:
     """True when the file certainly has no error; False (or None) sends it to the full path."""
     from hmipdata.engine import _column_types, _placed_rules, checked_select
-    from hmipdata.textfile import check_nul, is_regular
+    from hmipdata.textfile import is_regular
 
     if table.is_parquet or table.report.groups or not table.readable:
         return None
@@ -79,8 +79,9 @@ def is_clean(con, table, schema: TableSchema, resolve) -> bool | None:
         found = con.execute(f"SELECT {', '.join(parts)} FROM ({select})").fetchall()[0]
     except Exception:  # DuckDB may choke on binary content: the full path says why
         return None
-    if not check_nul(table):
-        return None
+    layout = table.layout()
+    if layout is not None and layout.nul_offset is not None:
+        return None  # the full path reports the NUL byte
     rows, rest = found[0], found[1:]
     if any(v for v in rest):
         return False

@@ -134,7 +134,7 @@ def ensure_releases(root: Path) -> list[str]:
     from hmipdata.release import ReleaseRefused, point_latest, release_locked
 
     root = Path(root).resolve()
-    current = load_project(root).version
+    current = load_project(root, raw=False).version  # raw files are only needed to rebuild it
     present = []
     for version in recorded_versions(root):
         if not (releases_dir(root) / version / CONTENTS).is_file() and version == current:

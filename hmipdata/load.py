@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from hmipdata.engine import Stats, check_foreign_keys, typed_select, validate_text_table
 from hmipdata.errors import Group, Issue, Report
-from hmipdata.project import Project
+from hmipdata.inputs import file_problem
+from hmipdata.project import Project, depends_on
+from hmipdata.sandbox import is_sandbox_refusal, one_select, refusal
 from hmipdata.schema import ForeignKey, Resource
-from hmipdata.sqlrules import ident
+from hmipdata.sqlrules import ident, literal
 from hmipdata.textfile import TextTable, open_csv, open_relation, physical_lines
 
 
@@ -40,6 +42,12 @@ def _line_sql(con, table: TextTable, stats: Stats) -> str:
 
 def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     path = project.root / str(resource.path)
+    problem = file_problem(path)
+    if problem:
+        report = Report()
+        hint = f"correct the path declared in {resource.declared_in}, or add the file"
+        report.add(Issue("source-error", problem, path=str(resource.path), hint=hint))
+        return report
     table = open_csv(con, path, str(resource.path), f"__text_{resource.name}")
     report, stats = validate_text_table(con, table, resource.schema, limit=limit)
     if not table.readable or len(table.header) != len(resource.schema.fields):
@@ -59,14 +67,18 @@ def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     return report
 
 
+# Characters that look like a space or like nothing: a non-breaking space, zero-width spaces and joiners,
+# word joiner, byte-order mark, soft hyphen, Mongolian vowel separator.
+INVISIBLE = r"[\x{a0}\x{200b}-\x{200d}\x{2060}\x{feff}\x{ad}\x{180e}]"
+
+
 def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, limit: int) -> Report:
-    """Warn about non-breaking spaces: they look like spaces but break matching and joins."""
+    """Warn about non-breaking spaces and zero-width characters: they look like a space (or nothing),
+    so a cell holding only them passes ``required``, and they break matching and joins."""
     report = Report()
     names = resource.schema.field_names
-    aggs = [
-        f"count_if(contains(c{i}, chr(160))), min(__row, {limit}) FILTER (WHERE contains(c{i}, chr(160)))"
-        for i in range(min(len(names), len(table.header)))
-    ]
+    found = [f"regexp_matches(c{i}, {literal(INVISIBLE)})" for i in range(min(len(names), len(table.header)))]
+    aggs = [f"count_if({f}), min(__row, {limit}) FILTER (WHERE {f})" for f in found]
     if not aggs:
         return report
     found = con.execute(f"SELECT {', '.join(aggs)} FROM {ident(table.name)}").fetchall()[0]
@@ -78,18 +90,18 @@ def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, l
         issues = [
             Issue(
                 "invisible-space",
-                f"{names[i]} contains a non-breaking space",
+                f"{names[i]} contains an invisible character (a non-breaking space or a zero-width character)",
                 path=table.label,
                 row=lines.get(r, r),
                 column=names[i],
                 column_number=i + 1,
                 severity="warning",
-                hint="replace it with an ordinary space unless the source prints it",
+                hint="replace it with an ordinary space (or delete it) unless the source prints it",
             )
             for r in rows
         ]
         report.add_group(
-            Group(table.label, "invisible-space", names[i], "non-breaking space", int(count), issues, "warning")
+            Group(table.label, "invisible-space", names[i], "invisible character", int(count), issues, "warning")
         )
     return report
 
@@ -97,17 +109,17 @@ def _invisible_spaces(con, table: TextTable, resource: Resource, stats: Stats, l
 def _load_derived(con, project: Project, resource: Resource, limit: int) -> Report:
     report = Report()
     staging = f"__derived_{resource.name}"
+    loaded = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if depends_on(resource, {r.name for r in project.resources}) - loaded:
+        return report  # a table it reads failed to load: that table's errors say why
+    what = f"derive SQL of {resource.name!r}"
+    one_select(con, resource.derive_sql or "", resource.declared_in, what)
     try:
         con.execute(f"CREATE TEMP TABLE {ident(staging)} AS {resource.derive_sql}")
     except Exception as exc:  # DuckDB reports SQL errors with many exception types
-        report.add(
-            Issue(
-                "schema-error",
-                f"derive SQL of {resource.name!r} failed: {exc}".split("\n")[0],
-                path=resource.declared_in,
-                hint="fix the SQL under derive: in the schema file",
-            )
-        )
+        if is_sandbox_refusal(exc):
+            raise refusal(resource.declared_in, what, exc) from None
+        report.add(sql_issue(f"derive SQL of {resource.name!r} failed", exc, resource, ("derive", "sql")))
         return report
     columns = [c[0] for c in con.execute(f"DESCRIBE {ident(staging)}").fetchall()]
     names = resource.schema.field_names
@@ -118,6 +130,7 @@ def _load_derived(con, project: Project, resource: Resource, limit: int) -> Repo
                 "schema-error",
                 f"derive SQL does not produce fields: {', '.join(missing)}",
                 path=resource.declared_in,
+                row=resource.line("derive", "sql"),
                 hint="select every schema field, by name",
             )
         )
@@ -135,6 +148,21 @@ def _load_derived(con, project: Project, resource: Resource, limit: int) -> Repo
     resolve = _resolver(con, project, resource.name)
     report.extend(check_foreign_keys(con, table, resource.schema, resolve, limit, stats))
     return report
+
+
+def sql_issue(what: str, exc: Exception, resource: Resource, at: tuple) -> Issue:
+    """A ``schema-error`` for SQL DuckDB refused, at its line in the declaration, with DuckDB's suggestion."""
+    lines = str(exc).splitlines()
+    candidates = next((x.strip() for x in lines[1:] if x.strip().startswith(("Candidate", "Did you mean"))), "")
+    return Issue(
+        "schema-error",
+        f"{what}: {lines[0] if lines else exc}",
+        path=resource.declared_in,
+        row=resource.line(*at),
+        hint=f"fix the SQL; {candidates}"
+        if candidates
+        else "fix the SQL; columns and tables are named as in the schemas",
+    )
 
 
 def check_row_count(con, resource: Resource) -> Report:

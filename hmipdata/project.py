@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hmipdata.errors import SchemaError
-from hmipdata.schema import Resource, parse_resource, read_mapping
+from hmipdata.errors import DeclarationError, Issue, Report, SchemaError
+from hmipdata.schema import Resource, parse_resource
 
 
 @dataclass
@@ -45,27 +45,17 @@ class Project:
         return [r for r in self.resources if r.publish]
 
 
-def safe_path(root: Path, relative: str, where: str) -> Path:
-    """Resolve a data path, refusing absolute paths, '..', URLs and symlinks."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", relative) or relative.startswith(("/", "\\")) or ":" in relative:
-        raise SchemaError(f"{where}: path {relative!r} must be relative to the repository (no URLs or absolute paths)")
-    parts = Path(relative).parts
-    if ".." in parts:
-        raise SchemaError(f"{where}: path {relative!r} must not contain '..'")
-    path = root / relative
-    current = root
-    for part in parts:
-        current = current / part
-        if current.is_symlink():
-            raise SchemaError(f"{where}: path {relative!r} goes through a symlink ({current.relative_to(root)})")
-    return path
+def tables_in(sql: str, names: set[str]) -> set[str]:
+    """The tables among ``names`` that ``sql`` mentions (directly or through their ``_as_printed`` view)."""
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", sql.lower()))
+    return {n[: -len("_as_printed")] if n.endswith("_as_printed") else n for n in words} & names
 
 
-def _depends_on(resource: Resource, names: set[str]) -> set[str]:
+def depends_on(resource: Resource, names: set[str]) -> set[str]:
+    """The tables among ``names`` that ``resource`` reads (its SQL) or references (foreign keys)."""
     deps = {fk.resource for fk in resource.schema.foreign_keys if fk.resource and fk.resource != resource.name}
     if resource.derive_sql:
-        words = set(re.findall(r"[a-z_][a-z0-9_]*", resource.derive_sql.lower()))
-        deps |= {n[: -len("_as_printed")] if n.endswith("_as_printed") else n for n in words}
+        deps |= tables_in(resource.derive_sql, names)
     return (deps & names) - {resource.name}
 
 
@@ -77,10 +67,10 @@ def _ordered(resources: list[Resource]) -> list[Resource]:
     placed: set[str] = set()
     pending = sorted(resources, key=lambda r: r.name)
     while pending:
-        ready = [r for r in pending if _depends_on(r, names) <= placed]
+        ready = [r for r in pending if depends_on(r, names) <= placed]
         if not ready:
             cycle = ", ".join(r.name for r in pending)
-            raise SchemaError(f"schemas: tables depend on each other in a cycle: {cycle}")
+            raise SchemaError(f"tables depend on each other in a cycle: {cycle}")
         for r in ready:
             done.append(r)
             placed.add(r.name)
@@ -88,24 +78,30 @@ def _ordered(resources: list[Resource]) -> list[Resource]:
     return done
 
 
-def load_project(root: Path) -> Project:
-    """Read ``schemas/package.yaml`` and every ``schemas/<dataset>/<table>.yaml``."""
+def load_project(root: Path, raw: bool = True) -> Project:
+    """Read and check ``schemas/package.yaml`` and every ``schemas/<dataset>/<table>.yaml``.
+
+    Raises :class:`DeclarationError` listing every problem in the declarations, with file and line.
+    ``raw=False`` for readers of ``build/`` only (the site): declared raw files need not exist.
+    """
+    from hmipdata.declarations import read_declarations
+
     root = Path(root)
     package_file = root / "schemas" / "package.yaml"
     if not package_file.exists():
         raise SchemaError(f"{package_file}: not found; run hmipdata from the repository root or pass --root")
-    meta = read_mapping(package_file)
-    resources = []
-    seen: dict[str, str] = {}
-    for path in sorted((root / "schemas").glob("*/*.y*ml")):
-        if path.is_symlink():
-            raise SchemaError(f"{path}: schema files must not be symlinks")
-        where = str(path.relative_to(root))
-        resource = parse_resource(read_mapping(path), where)
-        if resource.name in seen:
-            raise SchemaError(f"{where}: table {resource.name!r} is already declared in {seen[resource.name]}")
-        seen[resource.name] = where
-        if resource.path:
-            safe_path(root, resource.path, where)
-        resources.append(resource)
-    return Project(root, meta, _ordered(resources))
+    found = read_declarations(root, raw)
+    if not found.report.valid:
+        raise DeclarationError(found.report)
+    resources = [parse_resource(doc.data, doc.label, doc.lines) for doc, _ in found.tables]
+    try:
+        ordered = _ordered(resources)
+    except SchemaError as exc:
+        report = Report()
+        report.add(
+            Issue(
+                "schema-error", str(exc), path="schemas", hint="a derived table cannot read itself, even through others"
+            )
+        )
+        raise DeclarationError(report) from None
+    return Project(root, found.package.data, ordered)

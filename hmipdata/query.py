@@ -35,16 +35,28 @@ def format_table(columns: list[str], rows: list[tuple]) -> str:
 
 
 def run_query(database: Path, query: str) -> str:
+    """Run ``query`` on ``database`` (read-only); every failure is a :class:`UsageError` naming it."""
     import duckdb
 
-    if not database.exists():
-        raise UsageError(f"{database} not found: run `make build` (or `hmipdata build`) first")
-    con = duckdb.connect(str(database), read_only=True)
+    from hmipdata.boundary import first_line
+
+    if not query.strip():
+        raise UsageError('the query is empty: give one, e.g. hmipdata sql "select count(*) from caseloads"')
+    if not database.is_file():
+        what = "is not a file" if database.exists() else "not found"
+        raise UsageError(f"{database} {what}: run `make build` (or `hmipdata build`) first, or check --database")
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as exc:
+        raise UsageError(f"{database}: cannot be opened as a DuckDB database ({first_line(exc)})") from None
     try:
         cursor = con.execute(query)
+        if cursor is None or cursor.description is None:
+            return ""
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()  # errors may surface only while fetching
     except duckdb.Error as exc:
-        raise UsageError(f"query failed: {str(exc).splitlines()[0]}") from None
-    if cursor.description is None:
-        return ""
-    columns = [d[0] for d in cursor.description]
-    return format_table(columns, cursor.fetchall())
+        raise UsageError(f"query failed: {first_line(exc)}") from None
+    finally:
+        con.close()
+    return format_table(columns, rows)

@@ -112,6 +112,13 @@ class Resource:
     checks: tuple[dict[str, Any], ...] = ()
     declared_in: str = ""
     descriptor: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[tuple, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line(self, *path: str | int) -> int | None:
+        """The line of ``path`` (e.g. ``"checks", 0``) in the declaration file, or of its nearest parent."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path)
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
@@ -124,9 +131,11 @@ def read_mapping(path: Path) -> dict[str, Any]:
         if path.suffix == ".json":
             data = json.loads(text)
         else:
-            import yaml
+            from hmipdata.yamllimits import load_yaml
 
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = load_yaml(text, path)
+    except SchemaError:
+        raise
     except Exception as exc:  # yaml and json raise many kinds
         raise SchemaError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
     if not isinstance(data, dict):
@@ -207,19 +216,12 @@ def load_schema(path: Path) -> TableSchema:
     return parse_schema(data, str(path))
 
 
-def parse_resource(data: dict[str, Any], where: str) -> Resource:
-    """Build a :class:`Resource` from an hmipdata resource declaration."""
-    name = data.get("name")
-    if not isinstance(name, str) or not name.isidentifier() or name != name.lower():
-        raise SchemaError(f"{where}: 'name' must be a lowercase snake_case identifier, got {name!r}")
-    if "schema" not in data:
-        raise SchemaError(f"{where}: missing 'schema'")
+def parse_resource(data: dict[str, Any], where: str, lines: dict | None = None) -> Resource:
+    """Build a :class:`Resource` from a table declaration already checked by :mod:`hmipdata.declarations`."""
     derive = data.get("derive") or {}
-    if bool(data.get("path")) == bool(derive):
-        raise SchemaError(f"{where}: give exactly one of 'path' (a raw file) or 'derive' (SQL)")
     expected = data.get("expected_rows")
     return Resource(
-        name=name,
+        name=data["name"],
         schema=parse_schema(data["schema"], where),
         title=str(data.get("title", "")),
         description=str(data.get("description", "")).strip(),
@@ -232,4 +234,5 @@ def parse_resource(data: dict[str, Any], where: str) -> Resource:
         checks=tuple(data.get("checks", []) or []),
         declared_in=where,
         descriptor=data,
+        lines=lines or {},
     )

@@ -7,9 +7,11 @@ a new table or column is minor; anything else (values) is a patch.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from hmipdata.errors import DeclarationError
 from hmipdata.project import Project
 
 RANK = {"patch": 0, "minor": 1, "major": 2}
@@ -65,8 +67,15 @@ def schema_changes(old: dict, new: dict) -> list[SchemaChange]:
     return changes
 
 
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+
+
 def parse_version(text: str) -> tuple[int, int, int]:
-    major, minor, patch = (int(p) for p in text.split("."))
+    """(major, minor, patch) of ``X.Y.Z``; anything else is a declaration error saying so."""
+    m = SEMVER.fullmatch(str(text))
+    if not m:
+        raise DeclarationError(f"version {text!r} is not a semantic version X.Y.Z (schemas/package.yaml, releases/)")
+    major, minor, patch = (int(p) for p in m.groups())
     return major, minor, patch
 
 
@@ -84,8 +93,21 @@ def released_snapshots(root: Path) -> dict[str, dict]:
     """Schema snapshots of the releases recorded in the repository (releases/<version>/schema.json)."""
     out = {}
     for path in (root / "releases").glob("*/schema.json"):
-        out[path.parent.name] = json.loads(path.read_text(encoding="utf-8"))
+        where = path.relative_to(root)
+        parse_version(path.parent.name)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise DeclarationError(f"{where}: the release record is not valid JSON ({exc})") from None
+        tables = record.get("tables") if isinstance(record, dict) else None
+        if not isinstance(tables, dict) or not all(isinstance(t.get("fields"), dict) for t in _dicts(tables)):
+            raise DeclarationError(f"{where}: the release record has no 'tables' mapping; restore it from git")
+        out[path.parent.name] = record
     return out
+
+
+def _dicts(tables: dict) -> list[dict]:
+    return [t if isinstance(t, dict) else {} for t in tables.values()]
 
 
 def latest_release(root: Path) -> tuple[str, dict] | None:

@@ -10,13 +10,16 @@ refuse, naming the file and what to do instead:
   more than :data:`MAX_RATIO` (100) times its compressed size. The sizes are
   the ones the archive declares; Python's zipfile never inflates a part past
   its declared size, so openpyxl reads at most that much;
+- absurd dimensions: the used range (the cells present, not the declared
+  dimension) beyond :data:`MAX_COLUMNS` columns or :data:`MAX_CELLS` cells,
+  refused at the first cell past the limit;
 - XML with a document type or entity declarations (``<!DOCTYPE``,
   ``<!ENTITY``: entity expansion and external entities), and XML parts that
   are not UTF-8; openpyxl then parses with defusedxml as a second guard.
 
 The first worksheet becomes a UTF-8 CSV (header in row 1), which the normal
 engine validates: blank cells stay blank, dates are written ISO 8601, formulas
-give their saved values. Problems name the workbook and the sheet's row
+give their saved values (a formula with no saved value is refused, not read as blank). Problems name the workbook and the sheet's row
 (the same as the CSV's line unless a cell holds a line break).
 """
 
@@ -38,6 +41,8 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR_BYTES = 1024 * 1024  # smaller parts may compress well without harm
 MAX_ENTRIES = 10_000
+MAX_COLUMNS = 2_000  # used columns of the first sheet
+MAX_CELLS = 20_000_000  # used columns x used rows of the first sheet
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls"}
 MACRO_SUFFIXES = {".xlsm", ".xltm"}
 XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -154,34 +159,90 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _column_name(n: int) -> str:
+    name = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _used_range(path: Path, sheet) -> tuple[int, int, set[tuple[int, int]]]:
+    """Used width, last used row and formula cells of ``sheet`` (opened with formulas), refusing absurd sizes.
+
+    The declared dimension is ignored (a stray cell at XFD1048576 declares 17 billion cells): the cells
+    present are read, and a used cell beyond :data:`MAX_COLUMNS` or :data:`MAX_CELLS` stops the pass there.
+    """
+    sheet.reset_dimensions()
+    width, last, formulas = 0, 0, set()
+    for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        used = [i + 1 for i, v in enumerate(row) if cell_text(v)]
+        if not used:
+            continue
+        width, last = max(width, used[-1]), n
+        if width > MAX_COLUMNS or width * last > MAX_CELLS:
+            raise SpreadsheetRefused(
+                path,
+                f"the first sheet uses cells up to {_column_name(width)}{last} ({width:,} columns x {last:,} rows; "
+                f"at most {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells)",
+                "delete stray cells far from the table (Ctrl+End shows the last used cell), or submit CSV",
+            )
+        formulas.update((n, i) for i, v in enumerate(row) if isinstance(v, str) and v.startswith("="))
+    return width, last, formulas
+
+
+def _cached_row(path: Path, n: int, row: tuple, formulas: set[tuple[int, int]], width: int) -> list[str]:
+    cells = [cell_text(v) for v in row[:width]]
+    for i, value in enumerate(row[:width]):
+        if value is None and (n, i) in formulas:
+            raise SpreadsheetRefused(
+                path,
+                f"cell {_column_name(i + 1)}{n} holds a formula without a saved value",
+                "open the workbook in Excel or LibreOffice, let it calculate, save it, and submit it again",
+            )
+    return cells + [""] * (width - len(cells))
+
+
+def _open(path: Path, data_only: bool):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is not None:
+        sheet.reset_dimensions()
+    return workbook, sheet
+
+
 def _write_first_sheet(path: Path, out: Path) -> None:
     """Write the first worksheet's cells as CSV text, without trailing empty rows and columns.
 
     Two passes over the sheet (openpyxl's read-only mode streams it), so memory stays
-    small whatever its size: the first finds the used width and last row, the second writes.
+    small whatever its size: the first (formulas as written) finds the used range and the
+    formula cells, the second writes the saved values, refusing a formula that has none.
     """
     check_archive(path)
     try:
-        import openpyxl
+        import openpyxl  # noqa: F401
     except ImportError:
         raise SpreadsheetRefused(path, "reading XLSX needs openpyxl", "pip install openpyxl defusedxml") from None
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        workbook, sheet = _open(path, data_only=False)
         try:
-            sheet = workbook.worksheets[0] if workbook.worksheets else None
-            width, last = 0, 0
-            for n, row in enumerate(sheet.iter_rows(values_only=True) if sheet else (), 1):
-                used = [i + 1 for i, v in enumerate(row) if cell_text(v)]
-                if used:
-                    width, last = max(width, used[-1]), n
+            width, last, formulas = _used_range(path, sheet) if sheet else (0, 0, set())
+        finally:
+            workbook.close()
+        workbook, sheet = _open(path, data_only=True)
+        try:
             with out.open("w", encoding="utf-8", newline="") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
-                for row in sheet.iter_rows(values_only=True, max_row=last) if last else ():
-                    cells = [cell_text(v) for v in row[:width]]
-                    writer.writerow(cells + [""] * (width - len(cells)))
+                rows = sheet.iter_rows(values_only=True, max_row=last) if last else ()
+                for n, row in enumerate(rows, 1):
+                    writer.writerow(_cached_row(path, n, row, formulas, width))
         finally:
             workbook.close()
     except SpreadsheetRefused:
+        raise
+    except OSError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for malformed workbooks
         raise SpreadsheetRefused(path, f"cannot be read as an XLSX workbook ({type(exc).__name__}: {exc})") from None

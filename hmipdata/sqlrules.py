@@ -37,6 +37,7 @@ DUCKDB_TYPES = {
     "year": "INTEGER",
 }
 CHECKED_TYPES = set(DUCKDB_TYPES) | {"any", "yearmonth"}
+MAX_CELL_BYTES = 1 << 20  # documented cap: one cell holds at most 1 MiB (a line at most twice that)
 
 
 def ident(name: str) -> str:
@@ -214,7 +215,8 @@ def _typed_literal(f: Field, value: object) -> str:
 def cell_rules(f: Field, v: str, p: str) -> list[Rule]:
     """The cell-level rules of field ``f``; ``v`` is the text (NULL if missing), ``p`` the parsed value."""
     c = f.constraints
-    rules = []
+    size = f"strlen({v}) > {MAX_CELL_BYTES}"
+    rules = [Rule(f.name, "source-error", "cell size", size, f"is over the cap of {MAX_CELL_BYTES:,} bytes per cell")]
     udf = reader_sql(f, v)
     if udf is not None or (f.type in CHECKED_TYPES and f.type not in ("string", "any")):
         label = f.type if f.format in ("default", "") else f"{f.type} ({f.format})"

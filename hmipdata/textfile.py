@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hmipdata.errors import Issue, Report
-from hmipdata.sqlrules import ident, literal
+from hmipdata.sqlrules import MAX_CELL_BYTES, ident, literal
 
 CHUNK = 1 << 20
-MAX_FIELD_BYTES = 1 << 20  # documented cap: one cell may hold at most 1 MiB
+MAX_COLUMNS = 2_000  # documented cap on a table's width
+MAX_FIELD_BYTES = MAX_CELL_BYTES  # documented cap: one cell may hold at most 1 MiB
 csv.field_size_limit(MAX_FIELD_BYTES)
 
 REJECT_CODES = {
@@ -182,6 +183,12 @@ def open_csv(con, path: Path, label: str, name: str, dialect=None) -> TextTable:
         table.issue("empty-file", "the file is empty")
         table.readable = False
         return table
+    from hmipdata.rawtext import blank_first_line, blank_first_line_issue
+
+    if blank_first_line(head):
+        table.report.add(blank_first_line_issue(label))
+        table.readable = False
+        return table
     if problem:
         table.issue("encoding-error", problem, row=1)
         table.readable = False
@@ -245,8 +252,17 @@ def _header_newlines(head: bytes, options: dict | None = None) -> int:
 
 
 def open_parquet(con, path: Path, label: str, name: str) -> TextTable:
-    """Register a Parquet file as text view ``name``."""
-    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
+    """Register a Parquet file as text view ``name`` (a corrupt or truncated file is an issue, not a crash)."""
+    import duckdb
+
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(str(path))})").fetchall()
+    except duckdb.Error as exc:
+        from hmipdata.rawtext import parquet_issue
+
+        table = TextTable(name, path, label, [], is_parquet=True, readable=False)
+        table.report.add(parquet_issue(label, exc))
+        return table
     table = TextTable(name, path, label, [row[0] for row in described], is_parquet=True)
     _check_header(table)
     cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(table.header))
@@ -273,7 +289,13 @@ def open_relation(con, relation: str, label: str, name: str, header: list[str], 
     return table
 
 
-def _check_header(table: TextTable) -> None:
+def _check_header(table: TextTable, max_columns: int | None = MAX_COLUMNS) -> None:
+    """Blank and repeated labels; more than ``max_columns`` labels (None: no cap, for the long-form path)."""
+    if max_columns is not None and len(table.header) > max_columns:
+        hint = f"at most {max_columns:,} columns: split the table, or check the delimiter"
+        table.issue("source-error", f"the header has {len(table.header):,} columns", row=1, hint=hint)
+        table.readable = False
+        return
     seen: set[str] = set()
     for i, label in enumerate(table.header):
         if not label.strip():

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from hmipdata.dialect import DecodeProblem, Dialect, normalise, parse_dialect, remap
-from hmipdata.errors import Group, Issue, Report, SchemaError
+from hmipdata.errors import DeclarationError, Group, Issue, Report, SchemaError
 from hmipdata.schema import ForeignKey, TableSchema, load_schema, parse_schema, read_mapping
 from hmipdata.sqlrules import ident, literal
 
@@ -80,9 +80,12 @@ def validate_file(
         dialect = parse_dialect(dialect)
     path = Path(path)
     label = label or str(path)
-    if not path.is_file():
+    from hmipdata.inputs import file_problem
+
+    problem = file_problem(path)
+    if problem:
         report = Report()
-        report.add(Issue("source-error", "file not found", path=label, hint="check the path"))
+        report.add(Issue("source-error", problem, path=label, hint="check the path"))
         return report
     from functools import partial
 
@@ -93,12 +96,21 @@ def validate_file(
         return validate_spreadsheet(path, label, again)
     run = partial(_check_one, path, schema, dialect, package=package, limit=limit, label=label, watch=watch)
     try:
-        return run(force_copy=False)
+        report = run(force_copy=False)
     except duckdb.InvalidInputException as exc:
         if "state machine" not in str(exc):  # anything else is not a CSV shape DuckDB refuses
             raise
-    # Mixed line endings (CRLF and LF in one file) stop DuckDB's CSV reader: read a normalised copy.
+        report = None
+    if report is not None and not _unscannable(report):
+        return report
+    # Mixed line endings (CRLF and LF in one file) stop DuckDB's CSV reader: read a normalised copy,
+    # as Python's csv module (and so frictionless) reads the file.
     return run(force_copy=True)
+
+
+def _unscannable(report: Report) -> bool:
+    """True when DuckDB could not scan the CSV at all (hmipdata.rawtext.diagnose said so)."""
+    return any(i.code == "source-error" and i.message.startswith("the CSV cannot be read") for i in report.issues)
 
 
 def _check_one(path, schema, dialect, *, package, limit, label, watch, force_copy: bool) -> Report:
@@ -210,6 +222,11 @@ def validate_project(root: Path, limit: int = 5) -> Report:
 
     try:
         project = load_project(root)
+    except DeclarationError as exc:
+        from hmipdata.placeholders import unfilled
+
+        exc.report.extend(unfilled(root))  # every problem in one run: the placeholders left too
+        return exc.report
     except SchemaError as exc:
         report = Report()
         report.add(Issue("schema-error", str(exc)))

@@ -67,3 +67,23 @@ def set_version(root: Path, kind: str) -> str:
     package = root / "schemas/package.yaml"
     package.write_text(re.sub(r"^version: .*$", f"version: {new}", package.read_text(), flags=re.M))
     return new
+
+
+FAULT_COUNTS = pytest.StashKey[dict]()
+
+
+@pytest.fixture
+def fault_counts(request) -> dict:
+    """Where the fault and fuzz suites record (cases tried, held) per suite, for the summary."""
+    return request.config.stash.setdefault(FAULT_COUNTS, {})
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Print the fault and fuzz suites' counts, whatever the output capture."""
+    counts = config.stash.get(FAULT_COUNTS, {})
+    if counts:
+        terminalreporter.section("faults and fuzzing")
+        for suite, (tried, held) in sorted(counts.items()):
+            terminalreporter.write_line(f"{suite}: {tried} cases tried, {held} held")
+        tried, held = (sum(x) for x in zip(*counts.values()))
+        terminalreporter.write_line(f"total: {tried} cases tried, {held} held")

@@ -23,6 +23,10 @@ def _declare(project: Path, path: str) -> Path:
     return schema
 
 
+def _path_line(schema: Path) -> int:
+    return next(n for n, line in enumerate(schema.read_text().splitlines(), 1) if line.startswith("path:"))
+
+
 def _no_traceback(result) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
@@ -38,10 +42,10 @@ def _no_traceback(result) -> None:
     ],
 )
 def test_a_path_outside_the_repository_is_refused(project_copy, path, message):
-    _declare(project_copy, path)
+    line = _path_line(_declare(project_copy, path))
     result = hmipdata("--root", str(project_copy), "validate")
-    assert result.returncode == 1
-    assert f"schemas/evil/evil.yaml: path {path!r} {message}" in result.stdout
+    assert result.returncode == 2
+    assert f"schemas/evil/evil.yaml:{line}: [schema-error] path {path!r} {message}" in result.stdout
     _no_traceback(result)
 
 
@@ -54,10 +58,13 @@ def test_a_path_through_a_symlink_is_refused_and_not_read(project_copy, tmp_path
     if link == "raw/evil":
         (project_copy / "raw/evil").rmdir()
     (project_copy / link).symlink_to(secret if link.endswith(".csv") else secret.parent)
-    _declare(project_copy, "raw/evil/evil.csv")
+    line = _path_line(_declare(project_copy, "raw/evil/evil.csv"))
     result = hmipdata("--root", str(project_copy), "validate")
-    assert result.returncode == 1
-    assert f"schemas/evil/evil.yaml: path 'raw/evil/evil.csv' goes through a symlink ({link})" in result.stdout
+    assert result.returncode == 2
+    assert (
+        f"schemas/evil/evil.yaml:{line}: [schema-error] path 'raw/evil/evil.csv' goes through a symlink ({link})"
+        in result.stdout
+    )
     assert "SECRET-MARKER" not in result.stdout + result.stderr
     _no_traceback(result)
 
@@ -66,8 +73,13 @@ def test_yaml_that_would_run_code_is_refused_and_nothing_runs(project_copy, tmp_
     (project_copy / "schemas/evil").mkdir()
     (project_copy / "schemas/evil/evil.yaml").write_bytes((SECURITY / "python-object.yaml").read_bytes())
     result = hmipdata("--root", str(project_copy), "validate", cwd=tmp_path)
-    assert result.returncode == 1
-    assert "evil.yaml: not valid YAML: could not determine a constructor for the tag" in result.stdout
+    assert result.returncode == 2
+    line = next(
+        n for n, text in enumerate((SECURITY / "python-object.yaml").read_text().splitlines(), 1) if "!!" in text
+    )
+    assert f"evil.yaml:{line}: [schema-error] not valid YAML: could not determine a constructor for the tag" in (
+        result.stdout
+    )
     assert not (tmp_path / "hmipdata-was-exploited").exists()
     assert not (project_copy / "hmipdata-was-exploited").exists()
     _no_traceback(result)

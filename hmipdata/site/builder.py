@@ -1,7 +1,9 @@
 """Build the whole site into ``build/site``: data files, spreadsheets, pages, engine, sitemap.
 
-The site is written to a staging directory beside its destination and then
-swapped in, so ``build/site`` is always a complete site. Output depends only
+The site is written to a staging directory beside its destination, under the
+build lock (so a build cannot replace ``build/`` half-way), and ``build/site``
+is a symlink switched to it with one atomic rename: whenever the process is
+killed, ``build/site`` is the complete old site or the complete new one. Output depends only
 on the inputs (no clock, stable ids and order), so two builds are identical.
 """
 
@@ -13,6 +15,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from hmipdata.atomic import fsync_dir
+from hmipdata.faults import checkpoint
+from hmipdata.lock import build_lock, collect_site_stale
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.context import SiteContext, load_context
 from hmipdata.site.dictionary import dictionary_page
@@ -64,12 +69,24 @@ def write_pages(ctx: SiteContext, out: Path, pages: list[Page]) -> list[str]:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
-        os.rename(out, old / "site")
-    os.rename(staging, out)
-    if old:
+    """Point the symlink ``out`` at ``staging`` with one rename; remove the site it pointed at before."""
+    old = out.resolve() if out.is_symlink() else None
+    if out.exists() and not out.is_symlink():  # a site from before symlinks: moved aside once
+        legacy = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
+        os.rename(out, legacy / "site")
+        old = legacy
+    temp_link = out.parent / f".site-link-{os.getpid()}"
+    temp_link.unlink(missing_ok=True)
+    temp_link.symlink_to(staging.name)
+    try:
+        checkpoint("site-swap")
+        os.replace(temp_link, out)
+    except BaseException:
+        temp_link.unlink(missing_ok=True)
+        raise
+    fsync_dir(out.parent)
+    checkpoint("site-swapped")
+    if old is not None and old != staging.resolve() and old.parent == out.parent.resolve():
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -85,10 +102,16 @@ def build_site(
     """Render the site from the finished build in ``build`` (default ``root/build``) into ``out``
     (default ``build/site``)."""
     root = Path(root).resolve()
+    with build_lock(root):
+        return _build_site_locked(root, build, out, base_url, node_dir, install_npm)
+
+
+def _build_site_locked(root, build, out, base_url, node_dir, install_npm) -> SiteResult:
     build = Path(build or root / "build").absolute()
     out = Path(out or build / "site").absolute()
     ctx = load_context(root, build, base_url)
     out.parent.mkdir(parents=True, exist_ok=True)
+    collect_site_stale(out.parent)
     staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
     try:
         write_downloads(ctx, staging)
@@ -113,6 +136,7 @@ def build_site(
         (staging / "sitemap.xml").write_text(sitemap(ctx, written), encoding="utf-8")
         (staging / "robots.txt").write_text(robots(ctx), encoding="utf-8")
         os.chmod(staging, 0o755)
+        checkpoint("site-staging")
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -129,7 +129,7 @@ def pages_url(homepage: str) -> str:
 
 def load_context(root: Path, build: Path, base_url: str | None = None) -> SiteContext:
     """Read the project's schemas and the built tables in ``build``."""
-    project = load_project(root)
+    project = load_project(root, raw=False)  # the site reads build/, not raw/
     package = build / "datapackage.json"
     if not package.is_file() or not (build / "hmipdata.duckdb").is_file():
         raise SiteError(f"{build} has no finished build; run `hmipdata build` first")

@@ -12,6 +12,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from hmipdata.safetext import partial_date
+
 SITE_NAME = "hmipdata"
 NAV = (
     ("index.html", "Home"),
@@ -128,12 +130,13 @@ def long_date(iso: str) -> str:
         "November",
         "December",
     ]
-    parts = (iso or "").split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{months[int(parts[1]) - 1]} {parts[0]}"
-    return iso or ""
+    found = partial_date(iso)
+    if found is None:  # not a real date: shown as written (validation reports it)
+        return iso or ""
+    year, month, day = found
+    if month is None:
+        return str(year)
+    return f"{day} {months[month - 1]} {year}" if day else f"{months[month - 1]} {year}"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from hmipdata.safetext import safe_url
 from hmipdata.schema import Resource
 from hmipdata.site.paths import DATABASE, FORMATS, download, table_page
 from hmipdata.site.tables import unit_text
@@ -22,8 +23,8 @@ def _citations(ctx, source_ids) -> list[dict]:
             item["publisher"] = {"@type": "Organization", "name": s["publisher"]}
         if s.get("publication_date"):
             item["datePublished"] = s["publication_date"]
-        if s.get("url"):
-            item["url"] = s["url"]
+        if safe_url(s.get("url")):
+            item["url"] = safe_url(s.get("url"))
         out.append(item)
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from hmipdata.safetext import safe_url
 from hmipdata.schema import Resource
 from hmipdata.site.figures import figure_for, figure_html
 from hmipdata.site.html import (
@@ -211,7 +212,8 @@ def _first_sentence(text: str) -> str:
 def _sources_list(ctx) -> str:
     rows = []
     for sid, s in sorted(ctx.sources().items()):
-        title = f'<a href="{esc(s["url"])}">{esc(s["title"])}</a>' if s.get("url") else esc(s.get("title"))
+        url = safe_url(s.get("url"))  # only http(s): never javascript: or data: links
+        title = f'<a href="{esc(url)}">{esc(s["title"])}</a>' if url else esc(s.get("title"))
         rows.append(
             [
                 f'<span id="source-{esc(sid)}"><code>{esc(sid)}</code></span>',
