@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hmipdata.boundary import EXIT_CODES, handle
-from hmipdata.errors import DeclarationError, InvalidData, UsageError
+from hmipdata.errors import DeclarationError, InvalidData, SchemaError, UsageError
 from hmipdata.safetext import printable
 
 FORMATS = ("text", "json", "github")
@@ -40,13 +40,14 @@ def cmd_validate(args) -> int:
 
     if args.output and not Path(args.output).absolute().parent.is_dir():
         raise UsageProblem(f"--output {args.output}: the folder {Path(args.output).absolute().parent} does not exist")
-    if args.file:
+    if args.file or args.schema:
         if not args.schema:
             raise UsageProblem("validate FILE needs --schema SCHEMA (a Table Schema in JSON or YAML)")
-        report = validate.validate_file(
-            Path(args.file),
+        report = validate.validate_source(
+            args.file,
             Path(args.schema),
             package=Path(args.package) if args.package else None,
+            dialect=_dialect(args.dialect),
             limit=None if args.output else args.limit_errors,  # --output FILE gets every failing row
             watch=_progress if sys.stdout.isatty() and not args.no_progress else None,
         )
@@ -59,6 +60,28 @@ def cmd_validate(args) -> int:
         report = validate.capped(report, args.limit_errors)
     _print_report(report, args.format)
     return report.exit_code
+
+
+def _dialect(path: str | None):
+    """``--dialect FILE``: a Table Dialect in JSON or YAML."""
+    if not path:
+        return None
+    from hmipdata.schema import read_mapping
+
+    return read_mapping(Path(path))
+
+
+def _schema_error(exc: Exception, args) -> int:
+    """A Table Schema (or dialect) that cannot be used: one line, a report in JSON/GitHub formats too; exit 2."""
+    from hmipdata.errors import Issue, Report
+
+    fmt = getattr(args, "format", "text")
+    if fmt in ("json", "github"):
+        report = Report()
+        report.add(Issue("schema-error", str(exc)))
+        _print_report(report, fmt)
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
 
 
 @contextmanager
@@ -220,9 +243,20 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check raw data (or any CSV/Parquet file) against the schemas")
-    v.add_argument("file", nargs="?", help="a CSV, Parquet or XLSX file (default: the whole project)")
+    v.add_argument(
+        "file",
+        nargs="?",
+        help="a CSV, Parquet or XLSX file, or many as one dataset: a glob ('parts/*.csv'), a directory "
+        "(hive layouts too); with only --schema RESOURCE, its 'path' list (default: the whole project)",
+    )
     v.add_argument("--schema", help="Table Schema (JSON or YAML) to check FILE against")
     v.add_argument("--package", help="datapackage.json holding the resources FILE's foreign keys refer to")
+    v.add_argument(
+        "--dialect",
+        metavar="FILE",
+        help="Table Dialect (JSON or YAML) of FILE: delimiter, quoteChar, escapeChar, header, headerRows, "
+        'commentChar, commentRows, encoding... (default: a UTF-8 CSV with , and " and one header line)',
+    )
     v.add_argument(
         "--limit-errors",
         type=_count,
@@ -287,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _print_report(exc.report, getattr(args, "format", "text"))
             code = exc.report.exit_code
+    except SchemaError as exc:  # a schema the checker cannot use: a declaration error
+        code = _schema_error(exc, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = 130

@@ -19,7 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hmipdata.celltypes import register as register_readers
 from hmipdata.errors import Group, Issue, Report, SchemaError
+from hmipdata.fastpath import is_clean
+from hmipdata.header import Match, match_header
 from hmipdata.schema import Field, ForeignKey, TableSchema
 from hmipdata.sqlrules import Rule, cell_rules, ident, literal, missing_sql, parse_sql
 from hmipdata.textfile import TextTable, blank_lines, check_nul, collect_rejects, extra_lines, physical_lines
@@ -53,30 +56,31 @@ def checked_ref(table: TextTable) -> str:
     return f"{ident(table.scratch)}.{name}" if table.scratch else name
 
 
+def placement(table: TextTable, schema: TableSchema) -> Match:
+    """Which column holds each field (by position, or by name under ``fieldsMatch``); computed once per table."""
+    found = getattr(table, "_match", None)
+    if found is None or found[0] is not schema:
+        found = (schema, match_header(table.header, schema))
+        table._match = found
+    return found[1]
+
+
 def _columns(table: TextTable, schema: TableSchema) -> dict[str, str]:
-    """Map schema field names to the text column holding them (by position)."""
-    return {f.name: f"c{i}" for i, f in enumerate(schema.fields) if i < len(table.header)}
+    """Map schema field names to the text column holding them."""
+    return {f.name: f"c{i}" for i, f in placement(table, schema).placement}
 
 
 def check_labels(table: TextTable, schema: TableSchema) -> None:
-    """Header names must be the schema's field names, in order."""
-    names = schema.field_names
-    for i, label in enumerate(table.header):
-        if i >= len(names):
-            table.issue(
-                "extra-label", f"column {label!r} is not in the schema", row=1, column=label, column_number=i + 1
-            )
-        elif label != names[i] and label.strip():
-            table.issue(
-                "incorrect-label",
-                f"column {i + 1} is named {label!r} but the schema expects {names[i]!r}",
-                row=1,
-                column=label,
-                column_number=i + 1,
-                value=label,
-            )
-    for i in range(len(table.header), len(names)):
-        table.issue("missing-label", f"column {names[i]!r} is missing", row=1, column=names[i], column_number=i + 1)
+    """Header names must be the schema's field names (in order, unless ``fieldsMatch`` says otherwise)."""
+    for item in placement(table, schema).issues:
+        table.issue(
+            item.code,
+            item.message,
+            row=1,
+            column=item.label,
+            column_number=item.column_number,
+            value=item.label if item.code == "incorrect-label" else None,
+        )
 
 
 def value_sql(f: Field, schema: TableSchema, col: str) -> tuple[str, str]:
@@ -120,9 +124,8 @@ def _key_fields(schema: TableSchema) -> list[str]:
 
 def _placed_rules(table: TextTable, schema: TableSchema) -> list[Placed]:
     out = []
-    for i, f in enumerate(schema.fields):
-        if i < len(table.header):
-            out += [Placed(rule, i) for rule in cell_rules(f, f"v{i}", f"p{i}")]
+    for i, f in placement(table, schema).placement:
+        out += [Placed(rule, i) for rule in cell_rules(f, f"v{i}", f"p{i}")]
     return out
 
 
@@ -143,13 +146,14 @@ def checked_select(table: TextTable, schema: TableSchema, placed: list[Placed]) 
     doubled the scan); the few example cells are read back afterwards.
     """
     n = len(table.header)
-    fields = [(i, f) for i, f in enumerate(schema.fields) if i < n]
+    fields = placement(table, schema).placement
+    used = {i for i, _ in fields}
     row = [] if table.row_sql.startswith("rowid") else ["__row"]
     texts = [f"c{i}" for i in range(n)]
     missing = [f"{_missing(f'c{i}', schema.missing_for(f))} AS v{i}" for i, f in fields]
     layer1 = f"SELECT {', '.join([*row, *texts, *missing])} FROM {table.source}"
     blank = " AND ".join(
-        [f"v{i} IS NULL" for i, _ in fields] + [f"nullif(c{i}, '') IS NULL" for i in range(len(fields), n)]
+        [f"v{i} IS NULL" for i, _ in fields] + [f"nullif(c{i}, '') IS NULL" for i in range(n) if i not in used]
     )
     parsed = [f"{parse_sql(f, f'v{i}')} AS p{i}" for i, f in fields]
     layer2 = f"SELECT *, {blank or 'false'} AS __blank, {', '.join(parsed) or 'NULL AS __none'} FROM ({layer1})"
@@ -162,6 +166,7 @@ def checked_select(table: TextTable, schema: TableSchema, placed: list[Placed]) 
     masks = [f"({' | '.join(parts)})::BIGINT AS {mask}" for mask, parts in flags.items()]
     index = {f.name: i for i, f in fields}
     keys = [f"p{index[name]} AS {ident('k_' + name)}" for name in _key_fields(schema) if name in index]
+    table._checked_columns = (list(flags), [name for name in _key_fields(schema) if name in index])
     return f"SELECT {', '.join([*row, *masks, *keys])} FROM ({layer2})"
 
 
@@ -273,9 +278,12 @@ def _example_cells(con, table: TextTable, rows: set[int]) -> dict[int, list[str]
     return dict(found)
 
 
-def check_cells(con, table: TextTable, schema: TableSchema, limit: int | None) -> tuple[Report, Stats]:
+def check_cells(
+    con, table: TextTable, schema: TableSchema, limit: int | None, require_rows: bool = True
+) -> tuple[Report, Stats]:
     """Count every cell rule's failures in one scan; keep the first ``limit`` examples (all when None)."""
     check_patterns(con, schema)
+    register_readers(con, schema)
     placed = _placed_rules(table, schema)
     if not _run_scan(con, table, schema, placed):
         return Report(), Stats()
@@ -296,6 +304,7 @@ def check_cells(con, table: TextTable, schema: TableSchema, limit: int | None) -
     report = Report()
     lines = physical_lines(con, table, [r for item in found for r, _ in item[4]], stats.rows, stats.embedded_newlines)
     _blank_line_group(table, stats, limit, report)
+    _positional_cells(con, table, schema, stats, limit, report)
     for code, column, rule_name, count, items, message, colno in found:
         issues = [
             Issue(
@@ -312,9 +321,36 @@ def check_cells(con, table: TextTable, schema: TableSchema, limit: int | None) -
             for r, val in items
         ]
         report.add_group(Group(table.label, code, column, rule_name, count, issues))
-    if stats.rows == 0 and table.readable and not table.report.groups and not report.groups:
+    if require_rows and stats.rows == 0 and table.readable and not table.report.groups and not report.groups:
         report.add(Issue("no-data", "the file has a header but no rows", path=table.label, row=1))
     return report, stats
+
+
+def _positional_cells(con, table: TextTable, schema: TableSchema, stats: Stats, limit, report: Report) -> None:
+    """``fieldsMatch: exact``: every row has extra cells beyond the fields, or lacks the fields beyond the header.
+
+    As in frictionless, each such cell is an error, and a required field
+    missing from the file fails its constraint on every row.
+    """
+    match = placement(table, schema)
+    wanted = stats.rows if limit is None else min(stats.rows, limit)
+    if not wanted or not (match.extra_columns or match.missing_fields):
+        return
+    lines = physical_lines(con, table, list(range(1, wanted + 1)), stats.rows, stats.embedded_newlines)
+    groups: list[tuple[str, str | None, int, str]] = [
+        ("extra-cell", None, i + 1, "row has more cells than the schema has fields") for i in match.extra_columns
+    ]
+    for i, f in match.missing_fields:
+        if f.required:
+            groups.append(("constraint-error", f.name, i + 1, f"{f.name} is required but blank"))
+        groups.append(("missing-cell", f.name, i + 1, f"row has no cell for field {f.name!r}"))
+    for code, column, number, message in groups:
+        rule = "required" if code == "constraint-error" else "schema width"
+        issues = [
+            Issue(code, message, path=table.label, row=lines.get(r, r), column=column, column_number=number, rule=rule)
+            for r in range(1, wanted + 1)
+        ]
+        report.add_group(Group(table.label, code, column, rule, stats.rows, issues))
 
 
 def _blank_line_group(table: TextTable, stats: Stats, limit: int | None, report: Report) -> None:
@@ -380,7 +416,7 @@ def check_keys(con, table: TextTable, schema: TableSchema, limit: int | None, st
             continue
         cols = _key_cols(schema, key)
         label = ", ".join(key)
-        colno = schema.field_names.index(key[0]) + 1
+        colno = placement(table, schema).column_number(key[0])
         if code == "primary-key":
             _blank_keys(con, table, report, cols, label, colno, limit, stats)
         where = " AND ".join(f"{c} IS NOT NULL" for c in cols)
@@ -497,7 +533,7 @@ def check_foreign_keys(
         lines = physical_lines(con, table, [r for r, _, _ in found], stats.rows, stats.embedded_newlines)
         label = ", ".join(fk.fields)
         ref = f"{fk.resource or 'this table'}.{', '.join(fk.reference_fields)}"
-        colno = schema.field_names.index(fk.fields[0]) + 1
+        colno = placement(table, schema).column_number(fk.fields[0])
         rule = f"{label} -> {ref}"
         report.add_group(
             _group(table, "foreign-key", label, rule, f"{label} not found in {ref}", int(count), found, lines, colno)
@@ -506,12 +542,22 @@ def check_foreign_keys(
 
 
 def validate_text_table(
-    con, table: TextTable, schema: TableSchema, *, limit: int | None = 5, resolve: Resolver | None = None
+    con,
+    table: TextTable,
+    schema: TableSchema,
+    *,
+    limit: int | None = 5,
+    resolve: Resolver | None = None,
+    require_rows: bool = True,
+    fast: bool = False,
 ) -> tuple[Report, Stats]:
     """Run every check of ``schema`` on an opened table; structure issues first.
 
     Foreign keys are checked when ``resolve`` is given (references to this
-    table itself need no resolver).
+    table itself need no resolver). ``require_rows``: a header without rows is
+    an error (the project's tables), or valid (frictionless, for any file).
+    ``fast``: first try to prove the file clean in one aggregate query
+    (hmipdata/fastpath.py); the full checks run only when that fails.
     """
     report = Report()
     if table.readable:
@@ -519,7 +565,10 @@ def validate_text_table(
     if not table.readable:
         report.extend(table.report)
         return report, Stats()
-    cells, stats = check_cells(con, table, schema, limit)
+    # one aggregate, nothing written: most files stop here
+    if fast and is_clean(con, table, schema, resolve) and (table._fast_rows or not require_rows):
+        return report, Stats(rows=table._fast_rows)
+    cells, stats = check_cells(con, table, schema, limit, require_rows)
     report.extend(table.report)
     if not table.readable:
         return report, Stats()

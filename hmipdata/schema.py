@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hmipdata.errors import SchemaError
+from hmipdata.schemacheck import check_field, check_keys, missing_values
 
 TYPES = {
     "string",
@@ -78,6 +79,7 @@ class TableSchema:
     unique_keys: tuple[tuple[str, ...], ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     missing_values: tuple[str, ...] = ("",)
+    fields_match: str = "exact"
 
     @property
     def field_names(self) -> list[str]:
@@ -155,11 +157,14 @@ def parse_field(descriptor: dict[str, Any], where: str) -> Field:
     ftype = descriptor.get("type", "string")
     if ftype not in TYPES:
         raise SchemaError(f"{where}: field {descriptor['name']!r} has unknown type {ftype!r}")
+    check_field(descriptor, where)
     missing = descriptor.get("missingValues")
+    if missing is not None:
+        missing = missing_values(missing, f"{where}: field {descriptor['name']!r}")
     return Field(
         name=str(descriptor["name"]),
         type=ftype,
-        format=str(descriptor.get("format", "default")),
+        format=str(descriptor.get("format", "default")).removeprefix("fmt:"),  # "fmt:" is v1's deprecated prefix
         title=str(descriptor.get("title", "")),
         description=str(descriptor.get("description", "")).strip(),
         unit=str(descriptor.get("unit", "")),
@@ -185,6 +190,7 @@ def parse_schema(descriptor: dict[str, Any], where: str = "schema") -> TableSche
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise SchemaError(f"{where}: field names repeated: {', '.join(dupes)}")
+    check_keys(descriptor, names, where)
     pk = _as_tuple(descriptor.get("primaryKey"))
     uniques = tuple(_as_tuple(u) for u in descriptor.get("uniqueKeys", []) or [])
     fks = []
@@ -195,8 +201,11 @@ def parse_schema(descriptor: dict[str, Any], where: str = "schema") -> TableSche
         unknown = [k for k in key if k not in names]
         if unknown:
             raise SchemaError(f"{where}: key names unknown fields: {', '.join(unknown)}")
-    missing = descriptor.get("missingValues", [""])
-    return TableSchema(parsed, pk, uniques, tuple(fks), tuple(str(m) for m in missing))
+    missing = missing_values(descriptor.get("missingValues", [""]), where)
+    match = descriptor.get("fieldsMatch", "exact")
+    if match not in ("exact", "equal", "subset", "superset", "partial"):
+        raise SchemaError(f"{where}: fieldsMatch {match!r} is not one of exact, equal, subset, superset, partial")
+    return TableSchema(parsed, pk, uniques, tuple(fks), tuple(str(m) for m in missing), match)
 
 
 def load_schema(path: Path) -> TableSchema:

@@ -177,8 +177,22 @@ PARSERS = {
 
 def parse_sql(f: Field, s: str) -> str:
     """SQL turning text ``s`` into ``f``'s type; NULL when it does not parse."""
+    udf = reader_sql(f, s)
+    if udf is not None and f.format == "any":  # dateutil decides; DuckDB's cast gives the value when it can
+        return f"CASE WHEN {udf} THEN TRY_CAST({s} AS {duckdb_type(f)}) END"
+    if udf is not None:
+        return f"CASE WHEN {udf} THEN {s} END"
     parser = PARSERS.get(f.type)
     return parser(f, s) if parser else s
+
+
+def reader_sql(f: Field, s: str) -> str | None:
+    """A call to the Python reader of ``f`` (hmipdata/celltypes.py), when its type needs one."""
+    from hmipdata.celltypes import reader, udf_name
+
+    if reader(f.type, f.format) is None:
+        return None
+    return f"{udf_name(f.type, f.format)}({s})"
 
 
 @dataclass(frozen=True)
@@ -203,11 +217,11 @@ def cell_rules(f: Field, v: str, p: str) -> list[Rule]:
     c = f.constraints
     size = f"strlen({v}) > {MAX_CELL_BYTES}"
     rules = [Rule(f.name, "source-error", "cell size", size, f"is over the cap of {MAX_CELL_BYTES:,} bytes per cell")]
-    if f.type in CHECKED_TYPES and f.type not in ("string", "any"):
+    udf = reader_sql(f, v)
+    if udf is not None or (f.type in CHECKED_TYPES and f.type not in ("string", "any")):
         label = f.type if f.format in ("default", "") else f"{f.type} ({f.format})"
-        rules.append(
-            Rule(f.name, "type-error", f"type {label}", f"{v} IS NOT NULL AND {p} IS NULL", f"is not a valid {label}")
-        )
+        bad = f"{v} IS NOT NULL AND NOT {udf}" if udf is not None else f"{v} IS NOT NULL AND {p} IS NULL"
+        rules.append(Rule(f.name, "type-error", f"type {label}", bad, f"is not a valid {label}"))
     ok = f"{p} IS NOT NULL"
     if c.get("required"):
         rules.append(Rule(f.name, "constraint-error", "required", f"{v} IS NULL", "is required but blank"))

@@ -70,6 +70,9 @@ class TextTable:
     row_sql: str = "__row"
     scratch: str | None = None  # an attached database for the checked table (compressed, spills well)
     header_lines: int = 1
+    csv_options: dict = field(default_factory=dict)  # Python csv.reader keywords of the file's dialect
+    _fast_rows: int = 0  # records counted by the fast path (hmipdata/fastpath.py)
+    _checked_columns: tuple = ((), ())  # mask and key columns of the last checked_select
     _rejected_lines: list[int] = field(default_factory=list)
     _multiline: bool | None = None
     _layout: Future | None = None
@@ -150,17 +153,31 @@ def line_at_offsets(path: Path, offsets: list[int]) -> dict[int, int]:
     return result
 
 
-def _read_header(head: bytes) -> list[str] | None:
+def _read_header(head: bytes, options: dict | None = None) -> list[str] | None:
     text = head.decode("utf-8-sig", errors="replace")
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(text, newline=""), **(options or {}))
     for row in rows:
         return row
     return None
 
 
-def open_csv(con, path: Path, label: str, name: str) -> TextTable:
-    """Register ``path`` as text view ``name``; structural issues go to its report."""
+def _reader_options(dialect) -> str:
+    """DuckDB read_csv options for the dialect's delimiter, quote and escape characters."""
+    if dialect is None:
+        return "delim=',', quote='\"', escape='\"'"
+    quote = dialect.quote_char
+    escape = dialect.escape_char or quote
+    return f"delim={literal(dialect.delimiter)}, quote={literal(quote)}, escape={literal(escape)}"
+
+
+def open_csv(con, path: Path, label: str, name: str, dialect=None) -> TextTable:
+    """Register ``path`` as text view ``name``; structural issues go to its report.
+
+    ``dialect`` (hmipdata.dialect.Dialect) gives the delimiter, quote and escape
+    characters; the file must already be UTF-8 with one header line.
+    """
     table = TextTable(name, path, label, [])
+    table.csv_options = dialect.csv_kwargs() if dialect is not None else {}
     head, problem = _sniff_bytes(path)
     if not head.strip(b"\xef\xbb\xbf \r\n\t"):
         table.issue("empty-file", "the file is empty")
@@ -194,16 +211,16 @@ def open_csv(con, path: Path, label: str, name: str) -> TextTable:
             )
             table.readable = False
             return table
-    header = _read_header(head) or []
-    table.header = header
-    table.header_lines = 1 + _header_newlines(head)
+    header = _read_header(head, table.csv_options) or []
+    table.header = [label.strip() if table.csv_options.get("skipinitialspace") else label for label in header]
+    table.header_lines = 1 + _header_newlines(head, table.csv_options)
     _check_header(table)
     if not table.readable:
         return table
     columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in table.columns) + "}"
     reader = (
         f"read_csv({literal(str(path))}, header=true, auto_detect=false, columns={columns}, "
-        "delim=',', quote='\"', escape='\"', strict_mode=true, ignore_errors=true, "
+        f"{_reader_options(dialect)}, strict_mode=true, ignore_errors=true, "
         f"store_rejects=true, rejects_table={literal(name + '__rejects')}, "
         f"rejects_scan={literal(name + '__scans')}, nullstr='\x01\x02', "
         f"max_line_size={MAX_FIELD_BYTES * 2})"
@@ -226,10 +243,10 @@ def check_nul(table: TextTable) -> bool:
     return False
 
 
-def _header_newlines(head: bytes) -> int:
+def _header_newlines(head: bytes, options: dict | None = None) -> int:
     """Newlines inside the header record (quoted labels may span lines)."""
     text = head.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), **(options or {}))
     next(reader, None)
     return max(reader.line_num - 1, 0)
 
@@ -272,9 +289,10 @@ def open_relation(con, relation: str, label: str, name: str, header: list[str], 
     return table
 
 
-def _check_header(table: TextTable) -> None:
-    if len(table.header) > MAX_COLUMNS:
-        hint = f"at most {MAX_COLUMNS:,} columns: split the table, or check the delimiter"
+def _check_header(table: TextTable, max_columns: int | None = MAX_COLUMNS) -> None:
+    """Blank and repeated labels; more than ``max_columns`` labels (None: no cap, for the long-form path)."""
+    if max_columns is not None and len(table.header) > max_columns:
+        hint = f"at most {max_columns:,} columns: split the table, or check the delimiter"
         table.issue("source-error", f"the header has {len(table.header):,} columns", row=1, hint=hint)
         table.readable = False
         return
@@ -315,10 +333,29 @@ def collect_rejects(con, table: TextTable, limit: int | None) -> None:
     for kind, items in by_code.items():
         code, message = REJECT_CODES.get(kind, ("source-error", kind.lower()))
         examples = []
-        for line, row in items if limit is None else items[:limit]:
+        count = 0
+        for line, row in items:
             value = (row[4] or "").lstrip("\r\n")
-            examples.append(Issue(code, message, path=table.label, row=line, value=value))
-        table.report.add_group(Group(table.label, code, None, kind.lower(), len(items), examples))
+            cells = _cell_numbers(table, kind, value)
+            count += len(cells) or 1
+            for number in cells or [None]:
+                if limit is None or len(examples) < limit:
+                    examples.append(Issue(code, message, path=table.label, row=line, value=value, column_number=number))
+        table.report.add_group(Group(table.label, code, None, kind.lower(), count, examples))
+
+
+def _cell_numbers(table: TextTable, kind: str, line: str) -> list[int]:
+    """The numbers of the missing or extra cells of a ragged row (one error per cell, as in frictionless)."""
+    if kind not in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        return []
+    try:
+        cells = next(csv.reader(io.StringIO(line, newline=""), **table.csv_options), [])
+    except csv.Error:
+        return []
+    width = len(table.header)
+    if kind == "MISSING COLUMNS":
+        return list(range(len(cells) + 1, width + 1))
+    return list(range(width + 1, len(cells) + 1))
 
 
 def _leading_newlines(text: str | None) -> int:
@@ -384,7 +421,7 @@ def _walk_lines(
     result: dict[int, int] = {}
     found_blanks: list[int] = []
     with table.path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(fh, **table.csv_options)
         last_line = 0
         record = 0
         for i, row in enumerate(reader):

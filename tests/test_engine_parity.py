@@ -98,22 +98,55 @@ def _schema(name: str) -> dict:
 CASES = ["types", "required", "unique", "enum", "bounds", "text", "missing", "pk_single", "pk_composite", "fk_self"]
 
 
+@pytest.fixture(params=["fast path", "full path"])
+def engine_path(request, monkeypatch):
+    """Run a test with the fast path first (hmipdata/fastpath.py) and with the full checks only."""
+    from hmipdata import validate
+
+    monkeypatch.setattr(validate, "FAST_PATH", request.param == "fast path")
+    return request.param
+
+
 @pytest.mark.parametrize("name", CASES)
-def test_fixture_errors_match_frictionless(name):
+def test_fixture_errors_match_frictionless(name, engine_path):
     path, schema = FIXTURES / f"{name}.csv", _schema(name)
     expected = frictionless_findings(path, schema)
     assert expected, "a parity fixture must contain errors"
     assert hmipdata_findings(path, schema) == expected
 
 
-def test_foreign_keys_to_another_resource_match_frictionless():
+@pytest.mark.parametrize("name", CASES)
+def test_fast_path_never_calls_a_broken_file_clean(name, tmp_path):
+    """Each fixture's errors, one at a time: the fast path hands every broken file to the full checks."""
+    from hmipdata.fastpath import is_clean
+
+    path, schema = FIXTURES / f"{name}.csv", parse_schema(_schema(name))
+    con = duckdb.connect()
+    from hmipdata.textfile import open_csv
+
+    table = open_csv(con, path, name, "t")
+    assert is_clean(con, table, schema, None) is not True
+
+
+@pytest.mark.parametrize("name", [*CASES, "structure", "quoted_newline"])
+def test_long_form_path_for_wide_files_finds_the_same(name, monkeypatch):
+    """The path for files of thousands of columns (hmipdata/wide.py), forced here on narrow fixtures."""
+    from hmipdata import wide
+
+    path, schema = FIXTURES / f"{name}.csv", _schema(name)
+    narrow = hmipdata_findings(path, schema)
+    monkeypatch.setattr(wide, "WIDE_COLUMNS", 0)
+    assert hmipdata_findings(path, schema) == narrow
+
+
+def test_foreign_keys_to_another_resource_match_frictionless(engine_path):
     path, schema, package = FIXTURES / "orders.csv", _schema("orders"), FIXTURES / "datapackage.json"
     expected = frictionless_findings(path, schema, package)
     assert {code for _, _, code, _ in expected} == {"foreign-key"}
     assert hmipdata_findings(path, schema, package) == expected
 
 
-def test_blank_and_ragged_rows_match_frictionless():
+def test_blank_and_ragged_rows_match_frictionless(engine_path):
     path, schema = FIXTURES / "structure.csv", _schema("structure")
     assert hmipdata_findings(path, schema) == frictionless_findings(path, schema)
 

@@ -23,7 +23,7 @@ def test_annotations_name_file_line_and_column(project_copy):
     result = hmipdata("--root", str(project_copy), "validate", "--format", "github")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"::error file={RAW},line=3,title=extra-cell::{RAW}:3: [extra-cell] row has more cells than the header "
+        f"::error file={RAW},line=3,col=11,title=extra-cell::{RAW}:3: [extra-cell] row has more cells than the header "
         "(value='2018/10,2018/19,medium,Medium,75,52,52%25,false,extra,hmip-chief-inspector-slides…', "
         "check for an unquoted comma; quote cells that contain commas)",
         f"::error file={RAW},line=2,col=5,title=type-error::{RAW}:2:review_count: [type-error] review_count is not "
