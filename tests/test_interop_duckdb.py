@@ -68,7 +68,8 @@ def test_categories_are_ordered_enums(con, descriptor):
 
 
 def test_every_declared_reference_is_enforced(con, descriptor):
-    """Each foreignKey is a DuckDB FOREIGN KEY, or its column's type is an ENUM of the referenced keys."""
+    """Each foreignKey is a DuckDB FOREIGN KEY, or its column's type is an ENUM whose every value is a
+    referenced key (DuckDB refuses a FOREIGN KEY between an ENUM and a VARCHAR column)."""
     fks = {
         (table, tuple(cols), ref_table, tuple(ref_cols))
         for table, cols, ref_table, ref_cols in con.execute(
@@ -93,7 +94,7 @@ def test_every_declared_reference_is_enforced(con, descriptor):
             keys = {
                 v for (v,) in con.execute(f'SELECT CAST("{ref_column}" AS VARCHAR) FROM "{ref["resource"]}"').fetchall()
             }
-            assert allowed == keys, key
+            assert allowed <= keys, key
 
 
 def test_foreign_keys_refuse_a_dangling_reference(built, tmp_path):

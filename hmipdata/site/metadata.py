@@ -150,10 +150,12 @@ def dataset(ctx, resource: Resource) -> dict:
 
 
 def last_modified(ctx) -> str | None:
-    """The date of the version the site shows: its release date, else its CHANGELOG.md date."""
+    """The date of the version the site shows: its release date, else its CHANGELOG.md date, else the
+    newest CHANGELOG.md date (an unreleased version without an entry yet)."""
     if ctx.release_date:
         return ctx.release_date
-    return next((e.date for e in ctx.changelog if e.version == ctx.version), None)
+    own = next((e.date for e in ctx.changelog if e.version == ctx.version), None)
+    return own or max((e.date for e in ctx.changelog), default=None)
 
 
 def sitemap(ctx, pages: list[str]) -> str:
