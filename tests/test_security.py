@@ -89,7 +89,7 @@ def test_yaml_that_would_run_code_is_refused_as_a_schema_file(tmp_path):
     data = tmp_path / "data.csv"
     data.write_text("value\nx\n", encoding="utf-8")
     result = hmipdata("validate", str(data), "--schema", str(SECURITY / "python-object.yaml"), cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a schema that cannot be read is a usage or declaration error
     assert "python-object.yaml: not valid YAML" in result.stderr
     assert not (tmp_path / "hmipdata-was-exploited").exists()
     _no_traceback(result)

@@ -51,7 +51,7 @@ class SiteResult:
 def write_downloads(ctx: SiteContext, out: Path) -> None:
     """Every table as CSV, Parquet, XLSX and ODS; the database (compact); the package; one workbook of every table."""
     place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
-    place_compact_database(ctx.build / DATABASE, out / DATABASE, ctx.build / ".site-cache")
+    place_compact_database(ctx.build / DATABASE, out / DATABASE, ctx.build / ".compact-cache")
     for resource in ctx.tables:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))
