@@ -47,3 +47,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """:func:`atomic_write_bytes` for UTF-8 text."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def point_symlink(link: Path, target: str, temp_link: Path, step: str) -> None:
+    """Point the symlink ``link`` at ``target`` (as written in the link) with one rename through
+    ``temp_link``, then make it durable: a reader sees the old target or the new one, never neither.
+    ``step`` names the fault point just before the rename."""
+    if temp_link.is_symlink() or temp_link.exists():
+        temp_link.unlink()
+    temp_link.symlink_to(target)
+    try:
+        checkpoint(step)
+        os.replace(temp_link, link)
+    except BaseException:
+        temp_link.unlink(missing_ok=True)
+        raise
+    fsync_dir(link.parent)

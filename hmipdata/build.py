@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from hmipdata.atomic import fsync_dir
+from hmipdata.atomic import point_symlink
 from hmipdata.errors import InvalidData, Report
 from hmipdata.faults import checkpoint
 from hmipdata.freshness import inputs_digest
@@ -67,18 +67,8 @@ def _switch(root: Path, target: Path, link_name: str = "build") -> None:
     if link.exists() and not link.is_symlink():
         legacy = Path(tempfile.mkdtemp(prefix="legacy-", dir=root / ".build"))
         os.rename(link, legacy / "build")
-    temp_link = root / ".build" / f"link-{os.getpid()}"
-    if temp_link.is_symlink() or temp_link.exists():
-        temp_link.unlink()
-    temp_link.symlink_to(os.path.relpath(target, root))
     old = link.resolve() if link.is_symlink() else None
-    try:
-        checkpoint("build-switch")
-        os.replace(temp_link, link)
-    except BaseException:
-        temp_link.unlink(missing_ok=True)
-        raise
-    fsync_dir(root)
+    point_symlink(link, os.path.relpath(target, root), root / ".build" / f"link-{os.getpid()}", "build-switch")
     checkpoint("build-switched")
     if old and old != target.resolve() and old.parent == (root / ".build").resolve():
         shutil.rmtree(old, ignore_errors=True)

@@ -118,22 +118,13 @@ def test_readme_duckdb_snippets_run(built):
 
 def ensure_rscript() -> str:
     """Rscript from Debian's r-base-core, installed with apt-get when missing."""
-    import os
     import shutil
-    import subprocess
 
-    from test_site_support import memo
+    from test_site_support import apt_install, memo
 
     def make() -> str:
         if not shutil.which("Rscript"):
-            if shutil.which("apt-get") is None or os.geteuid() != 0:
-                pytest.fail("R is missing; install it: apt-get install r-base-core (as root)")
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            for command in (
-                ["apt-get", "update"],
-                ["apt-get", "install", "-y", "--no-install-recommends", "r-base-core"],
-            ):
-                subprocess.run(command, check=True, env=env, capture_output=True, timeout=900)
+            apt_install("R", "r-base-core", timeout=900)
         return shutil.which("Rscript") or pytest.fail("Rscript not found after installing r-base-core")
 
     return memo("rscript", make)

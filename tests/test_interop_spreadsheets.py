@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -38,14 +37,9 @@ def ensure_libreoffice() -> str:
         found = shutil.which("soffice")
         if found:
             return found
-        if shutil.which("apt-get") is None or os.geteuid() != 0:
-            pytest.fail("LibreOffice is missing; install it: apt-get install libreoffice-calc-nogui (as root)")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (
-            ["apt-get", "update"],
-            ["apt-get", "install", "-y", "--no-install-recommends", "libreoffice-calc-nogui"],
-        ):
-            subprocess.run(command, check=True, env=env, capture_output=True, timeout=1200)
+        from test_site_support import apt_install
+
+        apt_install("LibreOffice", "libreoffice-calc-nogui")
         return shutil.which("soffice") or pytest.fail("soffice not found after installing libreoffice-calc-nogui")
 
     return memo("soffice", make)

@@ -58,19 +58,21 @@ def node_modules() -> Path:
     return memo("node_modules", make)
 
 
+def apt_install(what: str, *packages: str, timeout: int = 1200) -> None:
+    """Install Debian packages a test needs (CI starts bare); fail with the command to run when we cannot."""
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        pytest.fail(f"{what} is missing; install it: apt-get install {' '.join(packages)} (as root)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *packages]):
+        subprocess.run(command, check=True, env=env, capture_output=True, timeout=timeout)
+
+
 def ensure_chromium() -> Path:
     """Debian's Chromium, installed with apt-get when missing."""
 
     def make() -> Path:
         if not CHROMIUM.exists():
-            if shutil.which("apt-get") is None or os.geteuid() != 0:
-                pytest.fail(f"{CHROMIUM} is missing; install it: apt-get install chromium fonts-liberation (as root)")
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            for command in (
-                ["apt-get", "update"],
-                ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-liberation"],
-            ):
-                subprocess.run(command, check=True, env=env, capture_output=True, timeout=900)
+            apt_install(str(CHROMIUM), "chromium", "fonts-liberation", timeout=900)
         return CHROMIUM
 
     return memo("chromium", make)

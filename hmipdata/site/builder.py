@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from hmipdata.atomic import fsync_dir
+from hmipdata.atomic import point_symlink
 from hmipdata.faults import checkpoint
 from hmipdata.lock import build_lock, collect_site_stale
 from hmipdata.site.anomalies import anomalies_page
@@ -110,16 +110,7 @@ def _swap(staging: Path, out: Path) -> None:
         legacy = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
         os.rename(out, legacy / "site")
         old = legacy
-    temp_link = out.parent / f".site-link-{os.getpid()}"
-    temp_link.unlink(missing_ok=True)
-    temp_link.symlink_to(staging.name)
-    try:
-        checkpoint("site-swap")
-        os.replace(temp_link, out)
-    except BaseException:
-        temp_link.unlink(missing_ok=True)
-        raise
-    fsync_dir(out.parent)
+    point_symlink(out, staging.name, out.parent / f".site-link-{os.getpid()}", "site-swap")
     checkpoint("site-swapped")
     if old is not None and old != staging.resolve() and old.parent == out.parent.resolve():
         shutil.rmtree(old, ignore_errors=True)
