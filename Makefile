@@ -1,16 +1,16 @@
 # Two commands on a fresh clone with only python3 and make:
-#   make build   create .venv from requirements.lock, build everything into build/
+#   make build   create .venv from requirements.txt, build everything into build/
 #   make test    create .venv if needed, run the whole test suite
-# The environment is locked: requirements.lock pins every Python package,
+# The environment is locked: requirements.txt pins every Python package,
 # direct and indirect, with hashes, for every supported Python (3.11+).
-#   make lock         update requirements.lock on purpose after editing pyproject.toml
+#   make lock         update requirements.txt on purpose after editing pyproject.toml
 #   make lock-upgrade re-resolve every pin to the newest allowed version
 #   make test-latest  the suite under the newest versions pyproject.toml allows (.venv-latest)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-LOCK := requirements.lock
+LOCK := requirements.txt
 LATEST := .venv-latest
 UV_VERSION := 0.13.9
 TOOLS := .venv-tools

@@ -19,7 +19,7 @@ from hmipdata.inputs import file_problem, update_digest
 from hmipdata.project import Project
 
 PACKAGE = Path(__file__).parent
-ENVIRONMENT_FILES = ("CHANGELOG.md", "requirements.lock", "pyproject.toml")
+ENVIRONMENT_FILES = ("CHANGELOG.md", "requirements.txt", "pyproject.toml")
 LIBRARIES = ("duckdb", "pyyaml", "numpy", "openpyxl")
 
 

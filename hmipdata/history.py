@@ -28,7 +28,7 @@ from hmipdata.errors import HmipdataError
 from hmipdata.semver import parse_version
 
 CONTENTS = "CONTENTS.sha256"
-LOCK = "requirements.lock"
+LOCKS = ("requirements.txt", "requirements.lock")  # the lock file, under its name then and now
 
 
 class HistoryError(HmipdataError):
@@ -192,7 +192,8 @@ def _run_release(root: Path, tree: Path, commit: str, version: str) -> None:
 
 def _python_for(root: Path, tree: Path) -> Path:
     """The interpreter of the commit's locked environment: ours when its lock file is the same as ours."""
-    theirs, ours = tree / LOCK, root / LOCK
+    theirs = next((tree / name for name in LOCKS if (tree / name).is_file()), tree / LOCKS[0])
+    ours = root / LOCKS[0]
     if not theirs.is_file() or (ours.is_file() and theirs.read_bytes() == ours.read_bytes()):
         return Path(sys.executable)
     venv = _scratch(root) / "venvs" / hashlib.sha256(theirs.read_bytes()).hexdigest()[:16]

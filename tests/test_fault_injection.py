@@ -196,7 +196,7 @@ def test_freshness_covers_declared_inputs_wherever_they_live(built, tmp_path):
     assert "built" in cli("--root", root, "build").stderr
     record = '{"version": "0.0.1", "tables": {}}'
     edits = [("releases/0.0.1/schema.json", record), ("releases/0.0.1/schema.json", " "), ("CHANGELOG.md", "\n")]
-    for path, text in [*edits, ("requirements.lock", "x")]:
+    for path, text in [*edits, ("requirements.txt", "x")]:
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         with open(root / path, "a") as fh:
             fh.write(text)

@@ -27,9 +27,9 @@ def _name(requirement: str) -> str:
 def test_the_lock_pins_every_dependency_with_hashes():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]} | {"setuptools"}
-    lock = (ROOT / "requirements.lock").read_text()
+    lock = (ROOT / "requirements.txt").read_text()
     pinned = {m.group(1).lower(): m.group(2) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", lock, re.M)}
-    assert wanted <= set(pinned), f"missing from requirements.lock (run make lock): {sorted(wanted - set(pinned))}"
+    assert wanted <= set(pinned), f"missing from requirements.txt (run make lock): {sorted(wanted - set(pinned))}"
     blocks = re.split(r"\n(?=[A-Za-z0-9_.-]+==)", lock.split("\n", 2)[-1])
     unhashed = [b.split()[0] for b in blocks if "==" in b and "--hash=sha256:" not in b]
     assert not unhashed, f"pins without hashes: {unhashed}"
