@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from venv_support import run_python, tool_python
 
-from hmipdata.build import STAMP
-from hmipdata.content import content_record
-from hmipdata.outputs import BLOCK_SIZE, DATABASE, STORAGE_VERSION
-from hmipdata.project import load_project
+from hmipdata.project.package import load_project
+from hmipdata.publish.build import STAMP
+from hmipdata.publish.content import content_record
+from hmipdata.publish.outputs import BLOCK_SIZE, DATABASE, STORAGE_VERSION
 
 OLDEST = "1.1.3"
 

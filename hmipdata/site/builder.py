@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from hmipdata.atomic import point_symlink
-from hmipdata.faults import checkpoint
-from hmipdata.lock import build_lock, collect_site_stale
+from hmipdata.publish.atomic import point_symlink
+from hmipdata.publish.faults import checkpoint
+from hmipdata.publish.lock import build_lock, collect_site_stale
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.cite import cite_page, write_citations
 from hmipdata.site.context import SiteContext, load_context
