@@ -78,8 +78,9 @@ def seeds() -> Path:
     return SEEDS
 
 
-def set_version(root: Path, kind: str) -> str:
-    """Raise the package version of the project at ``root`` by a ``kind`` step; returns it."""
+def set_version(root: Path, kind: str, changelog: bool = True) -> str:
+    """Raise the package version of the project at ``root`` by a ``kind`` step, with a CHANGELOG entry
+    unless ``changelog`` is false (validate asks for one); returns it."""
     import re
 
     from hmipdata.project.package import load_project
@@ -91,6 +92,12 @@ def set_version(root: Path, kind: str) -> str:
     new = next_version(base, kind)
     package = root / "schemas/package.yaml"
     package.write_text(re.sub(r"^version: .*$", f"version: {new}", package.read_text(), flags=re.M))
+    changes = root / "CHANGELOG.md"
+    if changelog and changes.is_file():
+        text = changes.read_text(encoding="utf-8")
+        at = text.find("## [")
+        at = at if at >= 0 else len(text)
+        changes.write_text(f"{text[:at]}## [{new}] - 2026-12-01\n\nA test change.\n\n{text[at:]}", encoding="utf-8")
     return new
 
 

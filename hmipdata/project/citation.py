@@ -14,6 +14,7 @@ from hmipdata.project.changelog import entry_for
 from hmipdata.project.package import Project
 
 FILE = "CITATION.cff"
+REQUIRED = ("title", "abstract", "repository-code", "url", "keywords", "version", "date-released", "license")
 
 
 def _line(text: str, key: str) -> int | None:
@@ -21,8 +22,10 @@ def _line(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def check_citation(project: Project) -> Report:
-    """Issues where CITATION.cff disagrees with package.yaml (version, keywords) or CHANGELOG.md (date)."""
+def check_citation(project: Project, version: str | None = None) -> Report:
+    """Issues where CITATION.cff disagrees with package.yaml (version, keywords) or CHANGELOG.md (date);
+    ``version`` is the one the package needs, when its changes need a higher one than it says."""
+    version = version or project.version
     report = Report()
     path = project.root / FILE
     if not path.is_file():
@@ -42,19 +45,24 @@ def check_citation(project: Project) -> Report:
     def add(key: str, message: str, hint: str) -> None:
         report.add(Issue("citation-mismatch", message, path=FILE, row=_line(text, key), column=key, hint=hint))
 
-    version = str(cff.get("version", ""))
-    if version != project.version:
+    for key in REQUIRED:
+        if not cff.get(key):
+            report.add(
+                Issue("citation-mismatch", f"no {key}", path=FILE, hint=f"add {key}: (see CITATION.cff's format)")
+            )
+    said = str(cff.get("version", ""))
+    if said != version:
         add(
             "version",
-            f"version {version or '(none)'} but schemas/package.yaml says {project.version}",
-            f"set version: {project.version}",
+            f"version {said or '(none)'} but the package is version {version}",
+            f"set version: {version}",
         )
-    entry = entry_for(project.root, project.version)
+    entry = entry_for(project.root, version)
     released = str(cff.get("date-released", ""))
     if entry and released != entry.date:
         add(
             "date-released",
-            f"date-released {released or '(none)'} but CHANGELOG.md dates {project.version} {entry.date}",
+            f"date-released {released or '(none)'} but CHANGELOG.md dates {version} {entry.date}",
             f"set date-released: {entry.date}",
         )
     wanted = [str(k) for k in project.meta.get("keywords") or []]

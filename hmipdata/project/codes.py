@@ -29,6 +29,13 @@ PROJECT_KINDS: dict[str, Kind] = {
     "citation-mismatch": Kind(
         "CITATION.cff disagrees with the package", "update CITATION.cff to match schemas/package.yaml and CHANGELOG.md"
     ),
+    "undocumented": Kind(
+        "a table or column is not described", "give it a title and a description; a numeric column also a unit"
+    ),
+    "changelog-missing": Kind("CHANGELOG.md has no entry for the version", "add an entry for the version"),
+    "readme-mismatch": Kind("README.md's table list disagrees with the tables", "update the table list"),
+    "missing-provenance": Kind("a figure does not say where it comes from", "fill in source_id and source_location"),
+    "source-document": Kind("a source document's text extraction is misnamed or absent", "see the message"),
     "breaking-change": Kind(
         "breaking schema change without a major version", "raise the major version in schemas/package.yaml"
     ),

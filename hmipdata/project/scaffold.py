@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from hmipdata.checker.errors import InvalidData, Issue, Report, UsageError
+from hmipdata.project.inference import column_notes, field_extras, percent_name
 from hmipdata.project.placeholders import MARKED, MARKER
 
 NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
@@ -66,6 +67,7 @@ class Scaffold:
     primary_key: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    new_sources: list[str] = field(default_factory=list)
 
     @property
     def schema_path(self) -> str:
@@ -158,7 +160,7 @@ def _check_structure(path: Path, label: str, width: int) -> None:
 def _names(header: list[str]) -> list[str]:
     names: list[str] = []
     for i, label in enumerate(header):
-        base = snake_case(label) or f"column_{i + 1}"
+        base = percent_name(snake_case(label), label) if snake_case(label) else f"column_{i + 1}"
         name, n = base, 2
         while name in names:
             name, n = f"{base}_{n}", n + 1
@@ -253,7 +255,7 @@ def _notes(columns: list[Column], rows: list[list[str]]) -> list[str]:
         values = [row[i].strip() for row in rows if i < len(row) and row[i].strip()]
         if c.type == "string" and values and all(NOT_ISO_DATE.fullmatch(v) for v in values):
             notes.append(f"column {c.name} holds dates such as {values[0]!r}: write them as YYYY-MM-DD, type date")
-    return notes
+    return notes + column_notes([c.name for c in columns])
 
 
 def new_dataset(root: Path, dataset: str, source: Path, table: str | None = None) -> Scaffold:
@@ -283,13 +285,46 @@ def new_dataset(root: Path, dataset: str, source: Path, table: str | None = None
         pk = _confirm(raw_file, label, columns, pk)
         ids = sorted({row[names.index("source_id")] for row in rows}) if "source_id" in names else []
         result = Scaffold(root, dataset, table, source, label, len(rows), columns, pk, ids, _notes(columns, rows))
-        text = schema_text(result, has_sources_table="sources" in _declared_tables(root))
+        declared = _declared_tables(root)
+        text = schema_text(result, has_sources_table="sources" in declared)
         (root / result.schema_path).write_text(text, encoding="utf-8")
+        if "sources" in declared:
+            kept = _keep(root, declared["sources"])
+            result.new_sources = _list_new_sources(root, declared["sources"], ids)
     except BaseException:
         shutil.rmtree(raw_dir, ignore_errors=True)
         shutil.rmtree(schema_dir, ignore_errors=True)
+        for path, content in locals().get("kept", {}).items():
+            path.write_bytes(content)
         raise
     return result
+
+
+def _keep(root: Path, sources_schema: str) -> dict[Path, bytes]:
+    """The sources list and its declaration as they are, to put back if ``new`` fails."""
+    from hmipdata.checker.schema import read_mapping
+
+    paths = [root / sources_schema, root / str(read_mapping(root / sources_schema).get("path"))]
+    return {p: p.read_bytes() for p in paths if p.is_file()}
+
+
+def _list_new_sources(root: Path, sources_schema: str, ids: list[str]) -> list[str]:
+    """Give each cited document not in the sources list a row there (details to fill in), and count it."""
+    from hmipdata.checker.schema import read_mapping
+    from hmipdata.project.inference import new_source_rows, raise_expected_rows
+
+    declaration = read_mapping(root / sources_schema)
+    sources_csv = root / str(declaration.get("path"))
+    if not ids or not sources_csv.is_file():
+        return []
+    fields = (declaration.get("schema") or {}).get("fields") or []
+    patterns = {f.get("name") for f in fields if isinstance(f, dict) and (f.get("constraints") or {}).get("pattern")}
+    new, rows = new_source_rows(sources_csv, ids, patterns)
+    if new:
+        text = sources_csv.read_text(encoding="utf-8")
+        sources_csv.write_text(text + ("" if text.endswith("\n") else "\n") + rows, encoding="utf-8")
+        raise_expected_rows(root / sources_schema, len(new))
+    return new
 
 
 def _q(text: str) -> str:
@@ -303,13 +338,21 @@ def _q(text: str) -> str:
     return text if plain else json.dumps(text, ensure_ascii=False)
 
 
+def _flow(value: object) -> str:
+    """A constraint value in YAML flow style: true, 100, ["[x]", "[z]"]."""
+    if isinstance(value, list):
+        return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
+    return json.dumps(value)
+
+
 def _todo(text: str) -> str:
     return json.dumps(f"{MARKER}: {text}", ensure_ascii=False)
 
 
 def _field_lines(c: Column, missing: bool = False) -> list[str]:
     example = c.label.strip() if c.label.strip() != c.name else c.name.replace("_", " ").capitalize()
-    title, description = STANDARD.get(c.name, (None, None))
+    extras = field_extras(c.name, c.label, c.type)
+    title, description = STANDARD.get(c.name, (extras.get("title"), extras.get("description")))
     lines = [
         f"    - name: {_q(c.name)}" + ("  # not in the CSV yet: add this column" if missing else ""),
         f"      type: {c.type}",
@@ -317,10 +360,13 @@ def _field_lines(c: Column, missing: bool = False) -> list[str]:
         "      description: "
         + (_q(description) if description else _todo("what the column holds, and how the source prints it")),
     ]
-    if c.type in ("integer", "number"):
+    if "unit" in extras:
+        lines.append(f"      unit: {_q(extras['unit'])}")
+    elif c.type in ("integer", "number"):
         lines.append(f"      unit: {_todo('unit of measure, e.g. percent (0-100), cases per officer, people')}")
-    if _constraints(c):
-        lines.append("      constraints: {" + ", ".join(f"{k}: true" for k in _constraints(c)) + "}")
+    constraints = {**_constraints(c), **extras.get("constraints", {})}
+    if constraints:
+        lines.append("      constraints: {" + ", ".join(f"{k}: {_flow(v)}" for k, v in constraints.items()) + "}")
     return lines
 
 
@@ -410,6 +456,12 @@ def next_steps(s: Scaffold) -> str:
             "     is printed (section heading, table, annexe or slide title, as printed)."
         )
     steps += [f"Edit {s.raw_path}: {note}." for note in s.notes]
+    if s.new_sources:
+        steps.append(
+            f"New source document {', '.join(s.new_sources)}: its row is added at the end of raw/sources/sources.csv\n"
+            f'     (and counted in expected_rows). Replace its "{MARKER}:" cells with what the document says, and\n'
+            "     fill in its publication_date (YYYY, YYYY-MM or YYYY-MM-DD) and web address (CONTRIBUTING.md)."
+        )
     steps.append(
         f'Replace every value starting with "{MARKER}:" in {s.schema_path}: the table\'s title and\n'
         "     description, each column's title and description, each numeric column's unit; check the guessed\n"
@@ -417,6 +469,10 @@ def next_steps(s: Scaffold) -> str:
         "         .venv/bin/hmipdata validate"
     )
     steps.append(_version_step(s.root))
+    if (s.root / "CITATION.cff").is_file():
+        steps.append(
+            "Set the same version, and the CHANGELOG entry's date, in CITATION.cff (validate names the lines)."
+        )
     steps += [step for step in [_readme_step(s)] if step]
     steps.append("Run every check, as the pull request will:\n         make test")
     steps.append(

@@ -131,6 +131,28 @@ def next_version(version: str, kind: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
+def version_needed(project: Project) -> str:
+    """The version the schemas need: the package's, or the next one the changes since the last release require."""
+    latest = latest_release(project.root)
+    if latest is None:
+        return project.version
+    released, old = latest
+    changes = schema_changes(old, snapshot(project))
+    step, needed = bump_class(released, project.version), required_bump(changes)
+    if changes and (step is None or RANK[step] < RANK[needed]):
+        return next_version(released, needed)
+    return project.version
+
+
+def _version_line(project: Project) -> int | None:
+    path = project.root / "schemas" / "package.yaml"
+    try:
+        match = re.search(r"^version\s*:", path.read_text(encoding="utf-8"), re.M)
+    except OSError:
+        return None
+    return path.read_text(encoding="utf-8").count("\n", 0, match.start()) + 1 if match else None
+
+
 def check_version(project: Project):
     """A report of schema changes the package version does not account for."""
     from hmipdata.checker.errors import Issue, Report
@@ -162,6 +184,8 @@ def check_version(project: Project):
                     f"{change.text} since release {released}: requires a {change.kind} version "
                     f"({next_version(released, change.kind)}), but schemas/package.yaml says {project.version}",
                     path=where,
+                    row=_version_line(project),
+                    column="version",
                     rule="semver",
                     hint=f"raise version to {next_version(released, needed)} and describe the change in CHANGELOG.md",
                 )

@@ -1,7 +1,10 @@
-"""The project's validation sequence: declarations, version, citation, placeholders, tables, checks.
+"""The project's validation sequence: declarations, version, metadata, placeholders, tables, provenance, checks.
 
 ``hmipdata validate`` (no file) and ``hmipdata build`` run the same sequence,
-so a contributor sees in one run everything the build would refuse.
+so a contributor sees in one run everything the build would refuse. Every
+project rule is here (metadata_rules, provenance_rules), with the file and
+line to change: the tests call this sequence rather than checking the rules
+again.
 """
 
 from __future__ import annotations
@@ -22,16 +25,25 @@ def check_project(project: Project, limit: int = 5, writable: Path | None = None
     from hmipdata.project.checks import run_checks, sql_problems
     from hmipdata.project.citation import check_citation
     from hmipdata.project.load import load_project_tables
+    from hmipdata.project.metadata_rules import changelog_entry, documentation, readme_tables
+    from hmipdata.project.provenance_rules import provenance, source_documents, unfilled_cells
     from hmipdata.project.sandbox import sandbox
-    from hmipdata.project.semver import check_version
+    from hmipdata.project.semver import check_version, version_needed
 
     read_changelog(project.root)  # a malformed entry heading or an impossible date stops here
     con = duckdb.connect()
     sandbox(con, project, writable)
     report = check_version(project)
-    report.extend(check_citation(project))
+    version = version_needed(project)
+    report.extend(changelog_entry(project, version))
+    report.extend(check_citation(project, version))
+    report.extend(documentation(project))
     report.extend(unfilled(project.root))
+    report.extend(unfilled_cells(project))
     report.extend(load_project_tables(con, project, limit=limit))
+    report.extend(provenance(project))
+    report.extend(source_documents(project))
+    report.extend(readme_tables(project, con))
     report.extend(sql_problems(con, project))
     if report.valid:
         report.extend(run_checks(con, project))
