@@ -214,3 +214,102 @@ def test_placeholders_are_github_annotations_on_their_line(project):
         "'TODO: a short title saying what the table holds, as a reader would search for it' "
         "(replace the TODO text in the schema)"
     ) in result.stdout.splitlines()
+
+
+NEW_SOURCE = CONTRIB / "new-source-beds.csv"  # synthetic figures citing a document not in the sources list
+
+
+def _apply(root: Path, issues: str) -> None:
+    """What the contributor does with validate's list: each line says the file, the line and what to write."""
+    readme = root / "README.md"
+    lines = readme.read_text(encoding="utf-8").split("\n")
+    # the counts first: adding lines moves those below them
+    for n, count in re.findall(
+        r"^README\.md:(\d+):\S+ \[readme-mismatch\] .*\(write (\d+) in its rows column\)$", issues, re.M
+    ):
+        lines[int(n) - 1] = re.sub(r"^(\| `[a-z_0-9]+` \| )\d+", rf"\g<1>{count}", lines[int(n) - 1])
+    for n, text in sorted(
+        (
+            (int(m[1]), m[2])
+            for m in re.finditer(
+                r"^README\.md:(\d+):\S+ \[readme-mismatch\] .*?add this line here: (.*)\)$", issues, re.M
+            )
+        ),
+        reverse=True,
+    ):
+        lines.insert(n - 1, text.replace("<location>", "Synthetic Annexe 3").replace("<title>", "Synthetic beds"))
+    readme.write_text("\n".join(lines), encoding="utf-8")
+    citation = root / "CITATION.cff"
+    for key, value in re.findall(
+        r"^CITATION\.cff:\d+:(\S+): \[citation-mismatch\] .*\(set \S+: (\S+)\)$", issues, re.M
+    ):
+        citation.write_text(re.sub(rf"(?m)^{key}: .*$", f"{key}: {value}", citation.read_text()), encoding="utf-8")
+    sources = root / "raw/sources/sources.csv"
+    text = sources.read_text(encoding="utf-8")
+    row = text.rstrip("\n").rsplit("\n", 1)[1]
+    filled = ",".join(
+        [
+            "example-new-inspection-2022",
+            row.split(",")[1],
+            "A synthetic inspection",
+            "A publisher",
+            "2022-06",
+            "report",
+            "",
+            "OGL-UK-3.0",
+        ]
+    )
+    sources.write_text(text.replace(row, filled), encoding="utf-8")
+
+
+def test_a_dataset_citing_a_new_document_all_problems_in_one_run_then_valid(project):
+    for name in ("README.md", "CITATION.cff"):  # the copy has what a clone has
+        (project / name).write_bytes((ROOT / name).read_bytes())
+    result = hmipdata("--root", str(project), "new", "approved_premises", "--from", str(NEW_SOURCE))
+    assert result.returncode == 0, result.stderr
+    assert "New source document example-new-inspection-2022" in result.stdout
+    schema = (project / "schemas/approved_premises/approved_premises.yaml").read_text()
+    assert "name: occupancy_pct\n      type: number" in schema
+    assert "unit: percent\n      constraints: {minimum: 0, maximum: 100}" in schema
+    assert "name: marker\n      type: string\n      title: Marker" in schema
+    assert 'enum: ["[x]", "[z]", "[c]"' in schema
+
+    first = hmipdata("--root", str(project), "validate")
+    assert first.returncode == 1
+    _, target, released = _versions(project)
+    changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
+    heading = changelog[: changelog.index("\n## [")].count("\n") + 2
+    cff = (project / "CITATION.cff").read_text(encoding="utf-8")
+    cff_line = cff[: cff.index("\nversion:")].count("\n") + 2
+    expected = [
+        "schemas/approved_premises/approved_premises.yaml:5:title: [unfilled]",
+        "schema.fields[beds].unit: [unfilled]",
+        "raw/sources/sources.csv:",
+        ":title: [unfilled] still a placeholder",
+        ":publication_date: [constraint-error] publication_date is required but blank",
+        ":seed_file: warning: [source-document]" if (project.parent / "shared/seeds").is_dir() else "",
+        "README.md:",
+        "[readme-mismatch] table approved_premises is not in the table list",
+        "[readme-mismatch] table sources has",
+    ]
+    if released:
+        expected += [
+            f"table approved_premises added since release {released}: requires a minor version ({target})",
+            f"CHANGELOG.md:{heading}: [changelog-missing] no entry for version {target}",
+            f"CITATION.cff:{cff_line}:version: [citation-mismatch] version {load_project(project).version} "
+            f"but the package is version {target}",
+        ]
+    missing = [e for e in expected if e not in first.stdout]
+    assert not missing, first.stdout
+
+    _fill_in(project, project / "schemas/approved_premises/approved_premises.yaml")
+    _apply(project, first.stdout)
+    second = hmipdata("--root", str(project), "validate")
+    assert second.returncode == 0, second.stdout
+    built = hmipdata("--root", str(project), "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    con = duckdb.connect(str(project / "build/hmipdata.duckdb"), read_only=True)
+    assert con.execute("select count(*) from approved_premises").fetchone()[0] == 3
+    assert con.execute(
+        "select s.title from approved_premises join sources as s using (source_id) limit 1"
+    ).fetchone() == ("A synthetic inspection",)

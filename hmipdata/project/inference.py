@@ -110,3 +110,29 @@ def raise_expected_rows(schema_file: Path, added: int) -> None:
     if found:
         at = found.start(1), found.end(1)
         schema_file.write_text(text[: at[0]] + str(int(found[1]) + added) + text[at[1] :], encoding="utf-8")
+
+
+def keep_sources(root: Path, sources_schema: str) -> dict[Path, bytes]:
+    """The sources list and its declaration as they are, to put back if ``new`` fails."""
+    from hmipdata.checker.schema import read_mapping
+
+    paths = [root / sources_schema, root / str(read_mapping(root / sources_schema).get("path"))]
+    return {p: p.read_bytes() for p in paths if p.is_file()}
+
+
+def list_new_sources(root: Path, sources_schema: str, ids: list[str]) -> list[str]:
+    """Give each cited document not in the sources list a row there (details to fill in), and count it."""
+    from hmipdata.checker.schema import read_mapping
+
+    declaration = read_mapping(root / sources_schema)
+    sources_csv = root / str(declaration.get("path"))
+    if not ids or not sources_csv.is_file():
+        return []
+    fields = (declaration.get("schema") or {}).get("fields") or []
+    patterns = {f.get("name") for f in fields if isinstance(f, dict) and (f.get("constraints") or {}).get("pattern")}
+    new, rows = new_source_rows(sources_csv, ids, patterns)
+    if new:
+        text = sources_csv.read_text(encoding="utf-8")
+        sources_csv.write_text(text + ("" if text.endswith("\n") else "\n") + rows, encoding="utf-8")
+        raise_expected_rows(root / sources_schema, len(new))
+    return new

@@ -13,6 +13,7 @@ from pathlib import Path
 from hmipdata.checker.errors import Issue, Report
 from hmipdata.checker.schema import Resource
 from hmipdata.project.package import Project
+from hmipdata.project.placeholders import MARKED
 
 NUMERIC = ("integer", "number")
 README_ROW = re.compile(r"^\| `(?P<name>[a-z_0-9]+)` \| (?P<rows>\d+) \|", re.M)
@@ -95,7 +96,8 @@ def _count(con, resource: Resource) -> int | None:
 def readme_line(resource: Resource, rows: int | str) -> str:
     """The README table-list line for ``resource`` (what to write, for a table not listed yet)."""
     where = ", ".join(resource.sources) or "<source id>"
-    return f"| `{resource.name}` | {rows} | {resource.title or '<title>'} | {where}: <location> |"
+    title = resource.title if resource.title and not MARKED.search(resource.title) else "<title>"
+    return f"| `{resource.name}` | {rows} | {title} | {where}: <location> |"
 
 
 def readme_tables(project: Project, con) -> Report:
