@@ -158,8 +158,18 @@ def cmd_check(args) -> int:
 def cmd_sql(args) -> int:
     from hmipdata.publish.query import run_query
 
-    print(run_query(Path(args.database), args.query))
+    print(run_query(Path(args.database), args.query, _declared_tables(Path(args.root))))
     return 0
+
+
+def _declared_tables(root: Path) -> frozenset[str]:
+    """The tables the schemas declare (none if they cannot be read: ``sql`` needs only the database)."""
+    from hmipdata.project.package import load_project
+
+    try:
+        return frozenset(r.name for r in load_project(root, raw=False).published)
+    except Exception:  # no project here, or a broken declaration that validate reports
+        return frozenset()
 
 
 def cmd_release(args) -> int:

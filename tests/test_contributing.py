@@ -79,7 +79,8 @@ def test_adding_a_dataset_takes_at_most_five_commands():
     assert len(commands) <= 5, commands
     assert commands[0] == "make build"
     assert any(c.startswith(".venv/bin/hmipdata new ") for c in commands)
-    assert ".venv/bin/hmipdata validate" in commands and "make test" in commands
+    assert ".venv/bin/hmipdata validate" in commands and commands[-1] == "make test"
+    assert commands.count("make build") == 2  # once to start, once to see the new table in build/ and on the site
 
 
 def test_the_documented_steps_give_a_valid_build(project):
@@ -313,3 +314,16 @@ def test_a_dataset_citing_a_new_document_all_problems_in_one_run_then_valid(proj
     assert con.execute(
         "select s.title from approved_premises join sources as s using (source_id) limit 1"
     ).fetchone() == ("A synthetic inspection",)
+
+
+def test_sql_on_a_new_table_before_the_build_says_to_build(project):
+    assert hmipdata("--root", str(project), "build").returncode == 0
+    assert hmipdata("--root", str(project), "new", "example_caseloads", "--from", str(EXAMPLE)).returncode == 0
+    database = str(project / "build/hmipdata.duckdb")
+    stale = hmipdata("--root", str(project), "sql", "select * from example_caseloads", "--database", database)
+    assert stale.returncode == 2
+    assert stale.stderr.count("\n") == 1 and "Traceback" not in stale.stderr
+    assert "table example_caseloads is declared in schemas/ but not in" in stale.stderr
+    assert "run `make build`" in stale.stderr
+    unknown = hmipdata("--root", str(project), "sql", "select * from no_such_table", "--database", database)
+    assert unknown.returncode == 2 and "query failed: Catalog Error" in unknown.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import re
 from pathlib import Path
 
 from hmipdata.checker.errors import UsageError
@@ -34,8 +35,13 @@ def format_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join(out)
 
 
-def run_query(database: Path, query: str) -> str:
-    """Run ``query`` on ``database`` (read-only); every failure is a :class:`UsageError` naming it."""
+MISSING_TABLE = re.compile(r"Table with name (\S+) does not exist")
+
+
+def run_query(database: Path, query: str, declared: frozenset[str] = frozenset()) -> str:
+    """Run ``query`` on ``database`` (read-only); every failure is a :class:`UsageError` naming it.
+
+    A table that the schemas declare but the database lacks means ``build/`` is older than the schemas."""
     import duckdb
 
     from hmipdata.checker.safetext import first_line
@@ -56,6 +62,12 @@ def run_query(database: Path, query: str) -> str:
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()  # errors may surface only while fetching
     except duckdb.Error as exc:
+        missing = MISSING_TABLE.search(first_line(exc))
+        if missing and missing[1].strip('"').lower() in declared:
+            raise UsageError(
+                f"table {missing[1]} is declared in schemas/ but not in {database}, which is older than the schemas: "
+                "run `make build` (or `hmipdata build`), then the query again"
+            ) from None
         raise UsageError(f"query failed: {first_line(exc)}") from None
     finally:
         con.close()
