@@ -2,34 +2,46 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hmipdata.checker.errors import Issue
 from tests.conftest import hmipdata
 
-RAW = "raw/sfo_risk_levels/sfo-risk-levels.csv"
+RAW = "raw/beds/beds.csv"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The small fixture project of tests/test_project_rules.py (synthetic figures)."""
+    from tests.test_project_rules import FILES
+
+    root = tmp_path / "repo"
+    for name, text in FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
 
 
 def _break(project) -> None:
     """A number written as text on line 2, a ragged row (one cell too many) on line 3."""
     path = project / RAW
     lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[1].startswith("2018/10,2018/19,low,Low,20,14,14%,false,")
-    lines[1] = lines[1].replace(",20,14,", ",twenty,14,")
-    lines[2] = lines[2].replace(",false,", ",false,extra,", 1)
+    lines[1] = lines[1].replace(",12,", ",twelve,")
+    lines[2] = lines[2] + ",extra"
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def test_annotations_name_file_line_and_column(project_copy):
-    _break(project_copy)
-    result = hmipdata("--root", str(project_copy), "validate", "--format", "github")
+def test_annotations_name_file_line_and_column(project):
+    _break(project)
+    result = hmipdata("--root", str(project), "validate", "--format", "github")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"::error file={RAW},line=3,col=11,title=extra-cell::{RAW}:3: [extra-cell] row has more cells than the header "
-        "(value='2018/10,2018/19,medium,Medium,75,52,52%25,false,extra,hmip-chief-inspector-slides…', "
-        "check for an unquoted comma; quote cells that contain commas)",
-        f"::error file={RAW},line=2,col=5,title=type-error::{RAW}:2:review_count: [type-error] review_count is not "
-        "a valid integer (value='twenty', write the value in the declared type's format)",
-        f"::error file={RAW},title=row-count::{RAW}: [row-count] table sfo_risk_levels has 5 rows but expected_rows "
-        "is 6 (value='5', update expected_rows in the schema if the change is intended)",
+        f"::error file={RAW},line=3,col=5,title=extra-cell::{RAW}:3: [extra-cell] row has more cells than the header "
+        "(value='South,7,doc,Table 1,extra', check for an unquoted comma; quote cells that contain commas)",
+        f"::error file={RAW},line=2,col=2,title=type-error::{RAW}:2:beds: [type-error] beds is not "
+        "a valid integer (value='twelve', write the value in the declared type's format)",
+        f"::error file={RAW},title=row-count::{RAW}: [row-count] table beds has 1 rows but expected_rows "
+        "is 2 (value='1', update expected_rows in the schema if the change is intended)",
     ]
     assert "Traceback" not in result.stderr
 
