@@ -266,10 +266,10 @@ def _apply(root: Path, issues: str) -> None:
 def test_a_dataset_citing_a_new_document_all_problems_in_one_run_then_valid(project):
     for name in ("README.md", "CITATION.cff"):  # the copy has what a clone has
         (project / name).write_bytes((ROOT / name).read_bytes())
-    result = hmipdata("--root", str(project), "new", "approved_premises", "--from", str(NEW_SOURCE))
+    result = hmipdata("--root", str(project), "new", "example_beds", "--from", str(NEW_SOURCE))
     assert result.returncode == 0, result.stderr
     assert "New source document example-new-inspection-2022" in result.stdout
-    schema = (project / "schemas/approved_premises/approved_premises.yaml").read_text()
+    schema = (project / "schemas/example_beds/example_beds.yaml").read_text()
     assert "name: occupancy_pct\n      type: number" in schema
     assert "unit: percent\n      constraints: {minimum: 0, maximum: 100}" in schema
     assert "name: marker\n      type: string\n      title: Marker" in schema
@@ -283,19 +283,19 @@ def test_a_dataset_citing_a_new_document_all_problems_in_one_run_then_valid(proj
     cff = (project / "CITATION.cff").read_text(encoding="utf-8")
     cff_line = cff[: cff.index("\nversion:")].count("\n") + 2
     expected = [
-        "schemas/approved_premises/approved_premises.yaml:5:title: [unfilled]",
+        "schemas/example_beds/example_beds.yaml:5:title: [unfilled]",
         "schema.fields[beds].unit: [unfilled]",
         "raw/sources/sources.csv:",
         ":title: [unfilled] still a placeholder",
         ":publication_date: [constraint-error] publication_date is required but blank",
         ":seed_file: warning: [source-document]" if (project.parent / "shared/seeds").is_dir() else "",
         "README.md:",
-        "[readme-mismatch] table approved_premises is not in the table list",
+        "[readme-mismatch] table example_beds is not in the table list",
         "[readme-mismatch] table sources has",
     ]
     if released:
         expected += [
-            f"table approved_premises added since release {released}: requires a minor version ({target})",
+            f"table example_beds added since release {released}: requires a minor version ({target})",
             f"CHANGELOG.md:{heading}: [changelog-missing] no entry for version {target}",
             f"CITATION.cff:{cff_line}:version: [citation-mismatch] version {load_project(project).version} "
             f"but the package is version {target}",
@@ -303,17 +303,17 @@ def test_a_dataset_citing_a_new_document_all_problems_in_one_run_then_valid(proj
     missing = [e for e in expected if e not in first.stdout]
     assert not missing, first.stdout
 
-    _fill_in(project, project / "schemas/approved_premises/approved_premises.yaml")
+    _fill_in(project, project / "schemas/example_beds/example_beds.yaml")
     _apply(project, first.stdout)
     second = hmipdata("--root", str(project), "validate")
     assert second.returncode == 0, second.stdout
     built = hmipdata("--root", str(project), "build")
     assert built.returncode == 0, built.stdout + built.stderr
     con = duckdb.connect(str(project / "build/hmipdata.duckdb"), read_only=True)
-    assert con.execute("select count(*) from approved_premises").fetchone()[0] == 3
-    assert con.execute(
-        "select s.title from approved_premises join sources as s using (source_id) limit 1"
-    ).fetchone() == ("A synthetic inspection",)
+    assert con.execute("select count(*) from example_beds").fetchone()[0] == 3
+    assert con.execute("select s.title from example_beds join sources as s using (source_id) limit 1").fetchone() == (
+        "A synthetic inspection",
+    )
 
 
 def test_sql_on_a_new_table_before_the_build_says_to_build(project):
