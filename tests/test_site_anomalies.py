@@ -194,7 +194,7 @@ def test_fixture_marks_a_value_cell_whole_rows_and_referring_keys(fixture_contex
     assert table.count('class="anomaly-row"') == 4  # X02's rows
     assert marked(table) == [("crc-a", "X02")] * 4 + [("nps-b", "X03")] * 4 + [("23", "X01")]
     # the mark goes before a right-aligned figure, so decimal points stay in line
-    assert re.search(r'gt_right">\s*<sup class="anomaly-mark"><a href="#anomaly-x01">', table)
+    assert re.search(r'gt_right">\s*<sup class="anomaly-mark"><a href="#anomaly-x01"', table)
     assert '<a href="#anomaly-x01" aria-label="anomaly X01">X01</a>' in table
 
 
