@@ -30,7 +30,10 @@ def _order_by(resource: Resource) -> str:
     return ", ".join(ident(k) for k in keys)
 
 
-FORMULA_START = r"^[=+\-@\t\r]"
+# The characters that make a spreadsheet read a text cell as a formula: one list for
+# the CSV writer (as a DuckDB regex) and the XLSX/ODS writers (hmipdata/site/spreadsheets.py).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = r"^[=+\-@\t\r]"  # the same characters, as a DuckDB regular expression
 
 
 def published_select(resource: Resource, source: str = "", spreadsheet_safe: bool = False) -> str:

@@ -50,7 +50,9 @@ class SiteResult:
 def write_downloads(ctx: SiteContext, out: Path) -> None:
     """Every table as CSV, Parquet, XLSX and ODS; the database (compact); the package; one workbook of every table."""
     place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
-    shutil.copyfile(ctx.build / DATABASE, out / DATABASE)  # already compact (publish/outputs.py), readable by DuckDB-WASM
+    shutil.copyfile(
+        ctx.build / DATABASE, out / DATABASE
+    )  # already compact (publish/outputs.py), readable by DuckDB-WASM
     for resource in ctx.tables:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))
