@@ -51,7 +51,8 @@ class SiteResult:
 def write_downloads(ctx: SiteContext, out: Path) -> None:
     """Every table in each download format of the registry; the database (compact); the package; one workbook of every table."""
     place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
-    shutil.copyfile(ctx.build / DATABASE, out / DATABASE)  # already compact (publish/outputs.py), readable by DuckDB-WASM
+    # already compact (publish/outputs.py), readable by DuckDB-WASM
+    shutil.copyfile(ctx.build / DATABASE, out / DATABASE)
     for resource in ctx.tables:
         for fmt in downloads():
             target = out / download(resource, fmt.extension)
