@@ -245,7 +245,7 @@ def test_csv_and_spreadsheets_neutralise_the_same_formula_triggers():
     """One list of formula triggers: the CSV writer's regex matches exactly the characters the spreadsheets test."""
     import re
 
-    from hmipdata.publish.outputs import FORMULA_START, FORMULA_TRIGGERS
+    from hmipdata.publish.formats import FORMULA_START, FORMULA_TRIGGERS
     from hmipdata.site.spreadsheets import formula_like
 
     for code in range(0x80):

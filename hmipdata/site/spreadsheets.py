@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from hmipdata.publish.outputs import FORMULA_TRIGGERS
+from hmipdata.publish.formats import FORMULA_TRIGGERS
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
