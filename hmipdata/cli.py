@@ -128,7 +128,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from hmipdata.project.checks import all_outcomes, known_anomalies
+    from hmipdata.project.checks.run import all_outcomes, known_anomalies
     from hmipdata.project.package import load_project
     from hmipdata.project.validation import check_project as validate_project
 
