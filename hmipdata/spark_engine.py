@@ -23,6 +23,7 @@ import io
 import itertools
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,12 +67,24 @@ class SparkReport(Report):
         return "\n".join(part for part in (notes, text) if part)
 
 
+def require_pyspark() -> None:
+    """Refuse, in one line, to run without pyspark."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise SparkUnavailable(f"--engine spark needs pyspark, which is not installed: {INSTALL}")
+
+
 def session(master: str | None = None):
     """The SparkSession (started once per process); ``master`` as ``spark-submit --master`` takes it."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise SparkUnavailable(f"--engine spark needs pyspark, which is not installed: {INSTALL}") from None
+    import warnings
+
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
+    # pyspark warns about the pandas version when a DataFrame is made from Python rows; pandas is not used here
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the UDFs' workers need hmipdata too
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         raise SparkUnavailable("--engine spark needs Java 17 or later (e.g. apt-get install openjdk-17-jre-headless)")
     master = master or DEFAULT_MASTER
@@ -536,6 +549,7 @@ def validate_file(
     from hmipdata.schema import load_schema
     from hmipdata.validate import resource_dialect
 
+    require_pyspark()
     if not isinstance(schema, TableSchema):
         if dialect is None:
             dialect = resource_dialect(Path(schema))
@@ -571,3 +585,12 @@ def validate_file(
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return remap(report, mapping) if mapping is not None else report
+
+
+def validate_source(source: str | None, schema_path: Path, *, package, limit, dialect, master) -> Report:
+    """``hmipdata validate FILE --engine spark``: one CSV file (datasets of many files: the DuckDB engine)."""
+    from hmipdata.dataset import is_dataset
+
+    if source is None or (is_local(source) and is_dataset(source)):
+        raise UsageError("--engine spark checks one CSV file at a time; use --engine duckdb for a dataset")
+    return validate_file(source, schema_path, package=package, limit=limit, dialect=dialect, master=master)
