@@ -580,7 +580,13 @@ def validate_file(
             source, read_as = str(Path(spill) / "normalised.csv"), Dialect()
             mapping = normalise(Path(text), dialect, schema.field_names, Path(source))
         report = check_text(
-            spark, source, label, schema, read_as, resolve=package_resolver(spark, package), limit=limit
+            spark,
+            source,
+            label,
+            schema,
+            read_as,
+            resolve=package_resolver(spark, Path(package) if package else None),
+            limit=limit,
         )
     finally:
         shutil.rmtree(spill, ignore_errors=True)
