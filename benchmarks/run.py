@@ -198,22 +198,24 @@ def measure_tree(
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        peak = 0
+        peak, ticks = 0, 0
         while proc.poll() is None:
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, used = _tree_usage(proc.pid)
+            peak, ticks = max(peak, rss), max(ticks, used)
             time.sleep(0.2)
         wall = time.perf_counter() - start
         out.seek(0)
         text = out.read().decode(errors="replace")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # CPU of the descendants that were waited for
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command itself; its JVM is never waited for
+    cpu = max(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, ticks / os.sysconf("SC_CLK_TCK"))
     return wall, peak, proc.returncode, text, cpu
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every descendant (from /proc)."""
+def _tree_usage(root: int) -> tuple[int, int]:
+    """Resident bytes and CPU ticks (user + system) of ``root`` and every descendant (from /proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -224,14 +226,15 @@ def _tree_rss(root: int) -> int:
             continue
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = int(fields[11]) + int(fields[12])
         found = re.search(r"VmRSS:\s+(\d+)", status)
         rss[pid] = int(found.group(1)) * 1024 if found else 0
-    total, todo = 0, [root]
+    total, cpu, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total, cpu = total + rss.get(pid, 0), cpu + ticks.get(pid, 0)
         todo += children.get(pid, [])
-    return total
+    return total, cpu
 
 
 def spark_env() -> dict:
