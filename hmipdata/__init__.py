@@ -1,13 +1,19 @@
-"""hmipdata: HM Inspectorate of Probation figures as validated open data.
+"""hmipdata: inspection figures as validated open data, and the table checker that validates them.
+
+Layers, each importing only those before it (``docs/architecture.md``;
+``tests/test_architecture.py`` enforces the rule):
+
+- :mod:`hmipdata.checker`: any Frictionless Table Schema against CSV, Parquet or XLSX;
+- :mod:`hmipdata.project`: a publishing project's declarations, raw data and checks;
+- :mod:`hmipdata.publish`: build, output formats, releases and history;
+- :mod:`hmipdata.site`: the static site;
+- interfaces: :mod:`hmipdata.cli` (with :mod:`hmipdata.boundary`) and :mod:`hmipdata.api`.
 
 ``hmipdata.load("caseloads", version="1.0.0")`` returns a published table
 (checked against the release's SHA256SUMS); ``hmipdata.schema("caseloads")``
 its pandera schema. Both are imported on first use, so ``import hmipdata``
 (and the command line) stays light.
 """
-
-import sys
-import types
 
 __version__ = "0.1.0"
 __all__ = ["load", "schema"]
@@ -25,20 +31,3 @@ def schema(name, version="latest", **options):
     from hmipdata.api import schema as _schema
 
     return _schema(name, version, **options)
-
-
-class _Package(types.ModuleType):
-    """Keeps the functions above when the internal submodules of the same names are imported.
-
-    ``hmipdata/load.py`` (raw tables into DuckDB) and ``hmipdata/schema.py``
-    stay importable as ``from hmipdata.load import ...``; the import system
-    would otherwise replace the ``hmipdata.load`` function with that module.
-    """
-
-    def __setattr__(self, name, value):
-        if name in __all__ and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hmipdata.errors import HmipdataError
+from hmipdata.checker.errors import HmipdataError
 
 DEFAULT_SOURCE = "https://hmipdata.github.io/hmipdata/"
 BACKENDS = ("pandas", "polars", "duckdb")
@@ -218,8 +218,8 @@ def schema(name: str, version: str = "latest", *, source=None, cache_dir=None):
     Validate a frame from :func:`load` or your own derived one:
     ``hmipdata.schema("caseloads").validate(frame, lazy=True)``.
     """
-    from hmipdata.pandera_schema import pandera_schema
-    from hmipdata.schema import parse_schema
+    from hmipdata.checker.pandera_schema import pandera_schema
+    from hmipdata.checker.schema import parse_schema
 
     package = descriptor(version, source=source, cache_dir=cache_dir)
     for resource in package.get("resources", []):

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hmipdata.safetext import printable
+from hmipdata.checker.safetext import first_line, one_line
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_BUG = 0, 1, 2, 3, 4
 EXIT_CODES = (
@@ -64,18 +64,6 @@ DUCKDB_TEXT: dict[str, int] = {
 }
 
 
-def one_line(text: object, limit: int = 500) -> str:
-    """``text`` as a single printable line: control characters escaped, newlines included."""
-    out = printable(text)
-    return out if len(out) <= limit else out[: limit - 1] + "…"
-
-
-def first_line(text: object) -> str:
-    """The first line of a (DuckDB) message, escaped: its caret diagrams are noise for a person."""
-    lines = [line for line in str(text).splitlines() if line.strip()]
-    return one_line(lines[0] if lines else str(text))
-
-
 def os_failure(exc: OSError) -> tuple[int, str]:
     """Exit code and one line for an operating-system error, naming the path."""
     failure = ERRNOS.get(exc.errno or 0, Failure(EXIT_ENVIRONMENT, "check the disk and the path"))
@@ -101,7 +89,7 @@ def _own(exc: BaseException) -> tuple[int, str]:
 
 
 def _is_hmipdata(exc: BaseException) -> bool:
-    from hmipdata.errors import HmipdataError
+    from hmipdata.checker.errors import HmipdataError
 
     return isinstance(exc, HmipdataError)
 

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hmipdata.boundary import EXIT_CODES, handle
-from hmipdata.errors import DeclarationError, InvalidData, SchemaError, UsageError
-from hmipdata.safetext import printable
+from hmipdata.checker.errors import DeclarationError, InvalidData, SchemaError, UsageError
+from hmipdata.checker.safetext import printable
 
 FORMATS = ("text", "json", "github")
 
@@ -36,7 +36,8 @@ def _print_report(report, fmt: str) -> None:
 
 
 def cmd_validate(args) -> int:
-    from hmipdata import validate
+    from hmipdata.checker import validate
+    from hmipdata.project import validation
 
     if args.output and not Path(args.output).absolute().parent.is_dir():
         raise UsageProblem(f"--output {args.output}: the folder {Path(args.output).absolute().parent} does not exist")
@@ -58,9 +59,9 @@ def cmd_validate(args) -> int:
     elif args.engine == "spark":
         raise UsageProblem("--engine spark checks a file: validate FILE --schema SCHEMA --engine spark")
     else:
-        report = validate.validate_project(Path(args.root), limit=args.limit_errors)
+        report = validation.validate_project(Path(args.root), limit=args.limit_errors)
     if args.output:
-        from hmipdata.atomic import atomic_write_text
+        from hmipdata.publish.atomic import atomic_write_text
 
         atomic_write_text(Path(args.output), report.render_json() + "\n")
         report = validate.capped(report, args.limit_errors)
@@ -72,14 +73,14 @@ def _dialect(path: str | None):
     """``--dialect FILE``: a Table Dialect in JSON or YAML."""
     if not path:
         return None
-    from hmipdata.schema import read_mapping
+    from hmipdata.checker.schema import read_mapping
 
     return read_mapping(Path(path))
 
 
 def _schema_error(exc: Exception, args) -> int:
     """A Table Schema (or dialect) that cannot be used: one line, a report in JSON/GitHub formats too; exit 2."""
-    from hmipdata.errors import Issue, Report
+    from hmipdata.checker.errors import Issue, Report
 
     fmt = getattr(args, "format", "text")
     if fmt in ("json", "github"):
@@ -122,7 +123,7 @@ def _progress(con) -> Iterator[None]:
 
 
 def cmd_build(args) -> int:
-    from hmipdata.build import build
+    from hmipdata.publish.build import build
 
     result = build(Path(args.root), force=args.force, limit=args.limit_errors)
     if result.report.warning_count:
@@ -133,9 +134,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from hmipdata.build import validate_project
-    from hmipdata.checks import all_outcomes, known_anomalies
-    from hmipdata.project import load_project
+    from hmipdata.project.checks import all_outcomes, known_anomalies
+    from hmipdata.project.package import load_project
+    from hmipdata.project.validation import check_project as validate_project
 
     project = load_project(Path(args.root))
     con, report = validate_project(project, args.limit_errors)
@@ -161,14 +162,14 @@ def cmd_check(args) -> int:
 
 
 def cmd_sql(args) -> int:
-    from hmipdata.query import run_query
+    from hmipdata.publish.query import run_query
 
     print(run_query(Path(args.database), args.query))
     return 0
 
 
 def cmd_release(args) -> int:
-    from hmipdata.release import release
+    from hmipdata.publish.release import release
 
     result = release(Path(args.root))
     state = "released" if result.created else "unchanged (already released with the same content)"
@@ -177,8 +178,8 @@ def cmd_release(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from hmipdata.diff import diff_directories, resolve
-    from hmipdata.inputs import check_package_dir
+    from hmipdata.checker.inputs import check_package_dir
+    from hmipdata.publish.diff import diff_directories, resolve
 
     root = Path(args.root)
     old, new = resolve(root, args.old), resolve(root, args.new)
@@ -205,8 +206,8 @@ def cmd_site(args) -> int:
 
 def _ensure_releases(root: Path) -> None:
     """Every recorded version in build/releases/ (rebuilt from history if needed), so the site links them all."""
-    from hmipdata.build import build_lock
-    from hmipdata.history import HistoryError, ensure_releases
+    from hmipdata.publish.build import build_lock
+    from hmipdata.publish.history import HistoryError, ensure_releases
 
     try:
         with build_lock(root.resolve()):
@@ -216,7 +217,7 @@ def _ensure_releases(root: Path) -> None:
 
 
 def cmd_new(args) -> int:
-    from hmipdata.scaffold import new_dataset
+    from hmipdata.project.scaffold import new_dataset
 
     result = new_dataset(Path(args.root), args.dataset, Path(args.source), table=args.table)
     print(result.next_steps())

@@ -22,9 +22,9 @@ def _earlier_releases() -> tuple[Path, ...]:
 
     A copy of the project has no git history, so releasing a new version there could not rebuild the
     previous release that its notes diff against; the copy gets these instead (none outside a clone)."""
-    from hmipdata.history import HistoryError, recorded_versions, restore
-    from hmipdata.project import load_project
-    from hmipdata.semver import parse_version
+    from hmipdata.project.package import load_project
+    from hmipdata.project.semver import parse_version
+    from hmipdata.publish.history import HistoryError, recorded_versions, restore
 
     current = parse_version(load_project(ROOT).version)
     found = []
@@ -41,7 +41,7 @@ def copy_project(dest: Path) -> Path:
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, dest / part)
     shutil.copy2(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")
-    from hmipdata.history import releases_dir
+    from hmipdata.publish.history import releases_dir
 
     for release in _earlier_releases():
         shutil.copytree(release, releases_dir(dest) / release.name)
@@ -57,7 +57,7 @@ def project_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The real data, built once into a temporary repository; returns its build/."""
-    from hmipdata.build import build
+    from hmipdata.publish.build import build
 
     root = copy_project(tmp_path_factory.mktemp("built") / "repo")
     build(root)
@@ -82,8 +82,8 @@ def set_version(root: Path, kind: str) -> str:
     """Raise the package version of the project at ``root`` by a ``kind`` step; returns it."""
     import re
 
-    from hmipdata.project import load_project
-    from hmipdata.semver import latest_release, next_version, parse_version
+    from hmipdata.project.package import load_project
+    from hmipdata.project.semver import latest_release, next_version, parse_version
 
     current = load_project(root).version
     latest = latest_release(root)

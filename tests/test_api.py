@@ -1,4 +1,4 @@
-"""hmipdata.load / hmipdata.schema against a locally served site (offline), checksums and cache."""
+"""hmipdata.project.load / hmipdata.checker.schema against a locally served site (offline), checksums and cache."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from test_site_support import serve
 
 import hmipdata
 from hmipdata.api import ChecksumError, NotFound
-from hmipdata.release import write_sums
+from hmipdata.publish.release import write_sums
 
 
 def make_site(built: Path, dest: Path, version: str | None = None) -> tuple[Path, str]:

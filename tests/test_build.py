@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hmipdata import build as build_module
-from hmipdata.project import load_project
+from hmipdata.project.package import load_project
+from hmipdata.publish import build as build_module
 
 
 def test_frictionless_validates_the_package(built):
@@ -88,7 +88,7 @@ def test_interrupted_build_leaves_previous_build_intact(project_copy, monkeypatc
     def explode(*args, **kwargs):
         raise RuntimeError("interrupted midway")
 
-    monkeypatch.setattr("hmipdata.outputs.write_database", explode)
+    monkeypatch.setattr("hmipdata.publish.outputs.write_database", explode)
     with pytest.raises(RuntimeError):
         build_module.build(project_copy)
     assert _digest_tree(project_copy / "build") == before
@@ -98,7 +98,7 @@ def test_interrupted_build_leaves_previous_build_intact(project_copy, monkeypatc
 
 
 def test_invalid_input_leaves_previous_build_intact(project_copy):
-    from hmipdata.errors import InvalidData
+    from hmipdata.checker.errors import InvalidData
 
     build_module.build(project_copy)
     before = _digest_tree(project_copy / "build")

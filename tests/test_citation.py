@@ -7,8 +7,8 @@ import shutil
 
 import yaml
 
-from hmipdata.citation import check_citation
-from hmipdata.project import load_project
+from hmipdata.project.citation import check_citation
+from hmipdata.project.package import load_project
 from tests.conftest import ROOT, hmipdata
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hmipdata.project import load_project
+from hmipdata.project.package import load_project
 from tests.conftest import FIXTURES, ROOT, copy_project, hmipdata
 
 CONTRIB = FIXTURES / "contrib"
@@ -40,7 +40,7 @@ def _run(root: Path, command: str, **replace: str) -> object:
 
 def _versions(root: Path) -> tuple[str, str, str | None]:
     """The current version, the one a new table needs, and the release that forces a raise (None if none does)."""
-    from hmipdata.semver import bump_class, latest_release, next_version
+    from hmipdata.project.semver import bump_class, latest_release, next_version
 
     current = load_project(root).version
     released = latest_release(root)
@@ -51,7 +51,7 @@ def _versions(root: Path) -> tuple[str, str, str | None]:
 
 def _fill_in(root: Path, schema: Path) -> None:
     """What a contributor does in an editor: every TODO filled, version raised, a changelog entry."""
-    from hmipdata.changelog import entry_for
+    from hmipdata.project.changelog import entry_for
 
     text = schema.read_text(encoding="utf-8")
     text = re.sub(r'unit: "TODO: [^"]*"', "unit: cases per officer", text)

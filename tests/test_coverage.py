@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hmipdata.coverage import README_END, README_START, account, documents, extract, summary_markdown
+from hmipdata.project.coverage import README_END, README_START, account, documents, extract, summary_markdown
 from tests.conftest import ROOT
 
 
@@ -32,7 +32,7 @@ def test_readme_states_the_coverage_generated_from_the_same_data(seeds):
     acc = account(ROOT, seeds)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split(README_START, 1)[1].split(README_END, 1)[0].strip("\n")
-    assert section == summary_markdown(acc, ROOT).strip("\n"), "run: python -m hmipdata.coverage --write-readme"
+    assert section == summary_markdown(acc, ROOT).strip("\n"), "run: python -m hmipdata.project.coverage --write-readme"
 
 
 # Behaviour, on a small fixture project (not today's data).

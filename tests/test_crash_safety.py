@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.content import database_digests
+from hmipdata.publish.content import database_digests
 from tests.conftest import ROOT
 
 TABLES = ("sources", "sfo_risk_levels")  # a small project: builds in about a second

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hmipdata.dataset import expand, partitions
-from hmipdata.schema import parse_schema
-from hmipdata.validate import validate_source
+from hmipdata.checker.dataset import expand, partitions
+from hmipdata.checker.schema import parse_schema
+from hmipdata.checker.validate import validate_source
 from tests.conftest import hmipdata
 
 SCHEMA = {
@@ -76,7 +76,7 @@ def test_multipart_resource_from_the_cli(tmp_path: Path) -> None:
 
 def test_a_key_repeated_only_across_files_is_found(tmp_path: Path) -> None:
     """Clean cells everywhere: the one-query path over all files must still see the repeat across files."""
-    from hmipdata.dataset import dataset_is_clean
+    from hmipdata.checker.dataset import dataset_is_clean
 
     for name, text in {
         "a.csv": "case_id,score,region\n1,3,north\n2,4,south\n",

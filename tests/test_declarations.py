@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.declaration_model import JSON_SCHEMAS, json_schema_text
+from hmipdata.project.declaration_model import JSON_SCHEMAS, json_schema_text
 from tests.conftest import FIXTURES, ROOT, hmipdata
 
 DECL = FIXTURES / "declarations"
@@ -265,7 +265,7 @@ def test_the_generic_checker_stays_lenient_with_foreign_schemas(tmp_path):
 def test_the_committed_json_schemas_match_the_model(relative):
     committed = (ROOT / relative).read_text(encoding="utf-8")
     assert committed == json_schema_text(JSON_SCHEMAS[relative]), (
-        f"{relative} is stale: run `python -m hmipdata.declaration_model` and commit it"
+        f"{relative} is stale: run `python -m hmipdata.project.declaration_model` and commit it"
     )
 
 
@@ -299,8 +299,8 @@ def test_sql_errors_are_reported_with_the_data_errors(project_copy):
 
 
 def test_readers_of_build_only_do_not_need_the_raw_files(project_copy):
-    from hmipdata.errors import DeclarationError
-    from hmipdata.project import load_project
+    from hmipdata.checker.errors import DeclarationError
+    from hmipdata.project.package import load_project
 
     _project(project_copy)
     (project_copy / "raw/decl/sample.csv").unlink()
@@ -332,6 +332,6 @@ def test_readers_of_build_only_do_not_need_the_raw_files(project_copy):
     ],
 )
 def test_a_constraint_value_must_read_as_its_field_type(ftype, fmt, value, ok):
-    from hmipdata.constraint_rules import reads_as
+    from hmipdata.project.constraint_rules import reads_as
 
     assert reads_as(ftype, fmt, value) is ok

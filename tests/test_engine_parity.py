@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hmipdata.schema import parse_field, parse_schema
-from hmipdata.sqlrules import parse_sql
-from hmipdata.validate import validate_file
+from hmipdata.checker.schema import parse_field, parse_schema
+from hmipdata.checker.sqlrules import parse_sql
+from hmipdata.checker.validate import validate_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
 ROW_LEVEL = {"blank-row", "extra-cell", "missing-cell", "primary-key", "foreign-key"}
@@ -100,8 +100,8 @@ CASES = ["types", "required", "unique", "enum", "bounds", "text", "missing", "pk
 
 @pytest.fixture(params=["fast path", "full path"])
 def engine_path(request, monkeypatch):
-    """Run a test with the fast path first (hmipdata/fastpath.py) and with the full checks only."""
-    from hmipdata import validate
+    """Run a test with the fast path first (hmipdata/checker/fastpath.py) and with the full checks only."""
+    from hmipdata.checker import validate
 
     monkeypatch.setattr(validate, "FAST_PATH", request.param == "fast path")
     return request.param
@@ -118,11 +118,11 @@ def test_fixture_errors_match_frictionless(name, engine_path):
 @pytest.mark.parametrize("name", CASES)
 def test_fast_path_never_calls_a_broken_file_clean(name, tmp_path):
     """Each fixture's errors, one at a time: the fast path hands every broken file to the full checks."""
-    from hmipdata.fastpath import is_clean
+    from hmipdata.checker.fastpath import is_clean
 
     path, schema = FIXTURES / f"{name}.csv", parse_schema(_schema(name))
     con = duckdb.connect()
-    from hmipdata.textfile import open_csv
+    from hmipdata.checker.textfile import open_csv
 
     table = open_csv(con, path, name, "t")
     assert is_clean(con, table, schema, None) is not True
@@ -130,8 +130,8 @@ def test_fast_path_never_calls_a_broken_file_clean(name, tmp_path):
 
 @pytest.mark.parametrize("name", [*CASES, "structure", "quoted_newline"])
 def test_long_form_path_for_wide_files_finds_the_same(name, monkeypatch):
-    """The path for files of thousands of columns (hmipdata/wide.py), forced here on narrow fixtures."""
-    from hmipdata import wide
+    """The path for files of thousands of columns (hmipdata/checker/wide.py), forced here on narrow fixtures."""
+    from hmipdata.checker import wide
 
     path, schema = FIXTURES / f"{name}.csv", _schema(name)
     narrow = hmipdata_findings(path, schema)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.schema import parse_schema
-from hmipdata.validate import validate_file
+from hmipdata.checker.schema import parse_schema
+from hmipdata.checker.validate import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = {

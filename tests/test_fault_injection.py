@@ -1,7 +1,7 @@
 """Faults from the machine: SIGKILL at every write step, a full disk, a read-only folder, races, freshness.
 
 Kill points and injected write errors are deterministic (``HMIPDATA_KILL_AT``
-and ``HMIPDATA_FAIL_AT``, see hmipdata/faults.py); where a tmpfs can be
+and ``HMIPDATA_FAIL_AT``, see hmipdata/publish/faults.py); where a tmpfs can be
 mounted (root in a container) a real full disk and a real read-only mount are
 used as well.
 """
@@ -209,7 +209,7 @@ def test_freshness_covers_declared_inputs_wherever_they_live(built, tmp_path):
 def test_hashing_streams_in_bounded_memory(tmp_path):
     import hashlib
 
-    from hmipdata.inputs import update_digest
+    from hmipdata.checker.inputs import update_digest
 
     big = tmp_path / "big.csv"
     with open(big, "wb") as fh:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hmipdata.errors import Issue
+from hmipdata.checker.errors import Issue
 from tests.conftest import hmipdata
 
 RAW = "raw/sfo_risk_levels/sfo-risk-levels.csv"

@@ -16,8 +16,8 @@ import jsonschema  # installed with frictionless (its descriptor validation)
 import pytest
 from venv_support import run_python, tool_python
 
-from hmipdata.changelog import entry_for
-from hmipdata.project import load_project
+from hmipdata.project.changelog import entry_for
+from hmipdata.project.package import load_project
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "datapackage"
 

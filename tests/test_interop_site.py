@@ -13,8 +13,8 @@ import duckdb
 import pytest
 from test_site_support import BASE_URL, main_site
 
-from hmipdata.datapackage import data_file
-from hmipdata.project import load_project
+from hmipdata.project.package import load_project
+from hmipdata.publish.datapackage import data_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = load_project(ROOT)

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from test_site_support import main_site, memo
 
-from hmipdata.datapackage import data_file
-from hmipdata.project import load_project
-from hmipdata.site.markers import SHORTHAND
+from hmipdata.project.markers import SHORTHAND
+from hmipdata.project.package import load_project
+from hmipdata.publish.datapackage import data_file
 from hmipdata.site.spreadsheets import FORMULA_TRIGGERS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.printed import denoted
-from hmipdata.project import load_project
+from hmipdata.project.package import load_project
+from hmipdata.project.printed import denoted
 from tests.conftest import ROOT, SEEDS
 
 

@@ -28,7 +28,7 @@ def test_readme_example_output(built, command, expected):
 def test_readme_lists_every_table_with_its_row_count(built):
     import duckdb
 
-    from hmipdata.project import load_project
+    from hmipdata.project.package import load_project
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| `([a-z_0-9]+)` \| (\d+) \|", text, re.M))

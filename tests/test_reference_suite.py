@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.schema import parse_schema
-from hmipdata.validate import validate_file
+from hmipdata.checker.schema import parse_schema
+from hmipdata.checker.validate import validate_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "frictionless"
 HEADER_CODES = {"blank-label", "duplicate-label", "incorrect-label", "missing-label", "extra-label"}
@@ -83,8 +83,8 @@ def inline(rows: list[list]) -> str:
 
 @pytest.fixture(params=["fast path", "full path"])
 def engine_path(request, monkeypatch) -> str:
-    """Each case with the fast path first (hmipdata/fastpath.py), and with the full checks only."""
-    from hmipdata import validate
+    """Each case with the fast path first (hmipdata/checker/fastpath.py), and with the full checks only."""
+    from hmipdata.checker import validate
 
     monkeypatch.setattr(validate, "FAST_PATH", request.param == "fast path")
     return request.param
@@ -569,8 +569,8 @@ VALID_SCHEMAS = [
 
 @pytest.mark.parametrize("name, path, words", INVALID_SCHEMAS, ids=[c[0] for c in INVALID_SCHEMAS])
 def test_reference_invalid_schema_file(name: str, path: str, words: str) -> None:
-    from hmipdata.errors import SchemaError
-    from hmipdata.schema import load_schema
+    from hmipdata.checker.errors import SchemaError
+    from hmipdata.checker.schema import load_schema
 
     with pytest.raises(SchemaError, match=re.escape(words)):
         load_schema(FIXTURES / path)
@@ -578,7 +578,7 @@ def test_reference_invalid_schema_file(name: str, path: str, words: str) -> None
 
 @pytest.mark.parametrize("name, descriptor, words", INVALID_DESCRIPTORS, ids=[c[0] for c in INVALID_DESCRIPTORS])
 def test_reference_invalid_schema(name: str, descriptor: dict, words: str) -> None:
-    from hmipdata.errors import SchemaError
+    from hmipdata.checker.errors import SchemaError
 
     with pytest.raises(SchemaError, match=re.escape(words)):
         parse_schema(descriptor)
@@ -587,7 +587,7 @@ def test_reference_invalid_schema(name: str, descriptor: dict, words: str) -> No
 @pytest.mark.parametrize("path", VALID_SCHEMAS)
 def test_reference_valid_schema(path: str) -> None:
     """test_schema_metadata_valid: accepted, including foreign keys to a resource of another package."""
-    from hmipdata.schema import load_schema
+    from hmipdata.checker.schema import load_schema
 
     assert load_schema(FIXTURES / path).fields
 
@@ -631,7 +631,7 @@ def test_mixed_line_endings_are_read(tmp_path: Path) -> None:
 
 
 def test_ten_thousand_columns(tmp_path: Path) -> None:
-    """A file of 10,000 columns is checked in long form (hmipdata/wide.py): a bad cell found at its line and column."""
+    """A file of 10,000 columns is checked in long form (hmipdata/checker/wide.py): a bad cell found at its line and column."""
     width = 10_000
     rows = [[f"c{i}" for i in range(width)]] + [[str(r + i) for i in range(width)] for r in range(20)]
     rows[7][9_876] = "seven"

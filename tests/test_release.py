@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from hmipdata.diff import diff_directories
-from hmipdata.release import ReleaseRefused, release
-from hmipdata.semver import latest_release, next_version
+from hmipdata.project.semver import latest_release, next_version
+from hmipdata.publish.diff import diff_directories
+from hmipdata.publish.release import ReleaseRefused, release
 from tests.conftest import copy_project, hmipdata, set_version
 
 
@@ -76,7 +76,7 @@ def test_removed_column_without_major_bump_fails_validation(project_copy):
 
 
 def test_diff_lists_exactly_the_changes_made(tmp_path):
-    from hmipdata.build import build
+    from hmipdata.publish.build import build
 
     old_root, new_root = copy_project(tmp_path / "old"), copy_project(tmp_path / "new")
     build(old_root)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from test_site_support import internal_targets, site_pages
 
-from hmipdata.build import build
-from hmipdata.history import recorded_versions
-from hmipdata.project import load_project
-from hmipdata.release import ReleaseRefused, release
+from hmipdata.project.package import load_project
+from hmipdata.publish.build import build
+from hmipdata.publish.history import recorded_versions
+from hmipdata.publish.release import ReleaseRefused, release
 from tests.conftest import ROOT, hmipdata
 
 

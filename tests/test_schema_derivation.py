@@ -5,10 +5,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from hmipdata.datapackage import schema_descriptor
-from hmipdata.pandera_schema import pandera_schema
-from hmipdata.project import load_project
-from hmipdata.sqlrules import create_table_sql, duckdb_type
+from hmipdata.checker.pandera_schema import pandera_schema
+from hmipdata.checker.sqlrules import create_table_sql, duckdb_type
+from hmipdata.project.package import load_project
+from hmipdata.publish.datapackage import schema_descriptor
 from tests.conftest import ROOT
 
 PROJECT = load_project(ROOT)
@@ -76,7 +76,7 @@ def test_every_table_and_field_is_documented(resource):
 
 
 def test_pandera_accepts_the_published_tables(built):
-    from hmipdata.pandera_check import check_published
+    from hmipdata.publish.pandera_check import check_published
 
     con = duckdb.connect(str(built / "hmipdata.duckdb"), read_only=True)
     report = check_published(con, PROJECT)
@@ -84,7 +84,7 @@ def test_pandera_accepts_the_published_tables(built):
 
 
 def test_pandera_rejects_a_broken_value(built):
-    from hmipdata.pandera_check import check_published
+    from hmipdata.publish.pandera_check import check_published
 
     con = duckdb.connect()
     con.execute(f"ATTACH '{built / 'hmipdata.duckdb'}' AS src (READ_ONLY)")

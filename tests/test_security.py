@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.spreadsheet_input import SpreadsheetRefused, check_archive
+from hmipdata.checker.spreadsheet_input import SpreadsheetRefused, check_archive
 from tests.conftest import FIXTURES, hmipdata
 
 SECURITY = FIXTURES / "security"

@@ -26,9 +26,9 @@ from test_site_support import (
     serve,
 )
 
-from hmipdata.datapackage import data_file
-from hmipdata.project import load_project
-from hmipdata.site.markers import marker_targets
+from hmipdata.project.markers import marker_targets
+from hmipdata.project.package import load_project
+from hmipdata.publish.datapackage import data_file
 from hmipdata.site.tables import category_labels
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -137,7 +137,7 @@ def hostile_site(tmp_path_factory) -> Path:
     """The hostile fixture (markup and formulas in text cells) built and rendered, without the SQL engine."""
 
     def make() -> Path:
-        from hmipdata.build import build
+        from hmipdata.publish.build import build
         from hmipdata.site import build_site
 
         root = tmp_path_factory.mktemp("hostile") / "repo"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.project import load_project
+from hmipdata.project.package import load_project
 from hmipdata.site.context import read_table
 from hmipdata.site.layouts import layout_table
 from hmipdata.site.tables import full_table

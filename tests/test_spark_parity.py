@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from hmipdata.schema import parse_schema
-from hmipdata.validate import validate_file
+from hmipdata.checker.schema import parse_schema
+from hmipdata.checker.validate import validate_file
 from tests.test_site_support import apt_install
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +85,8 @@ DIALECTS = {"semicolons": {"delimiter": ";"}}
 
 RUNNER = r"""
 import json, sys
-from hmipdata import spark_engine
-from hmipdata.schema import parse_schema
+from hmipdata.checker import spark_engine
+from hmipdata.checker.schema import parse_schema
 out = {}
 spark = spark_engine.session("local[2]")
 for case in json.load(sys.stdin):
@@ -205,8 +205,8 @@ def test_without_pyspark_the_cli_says_how_to_install_it(capsys):
 
 def test_report_of_a_file_spark_reads_elsewhere_says_its_rows_are_records():
     """Where Spark cannot know lines (hdfs://, s3a://), the report says so, in JSON and text."""
-    from hmipdata.errors import Issue
-    from hmipdata.spark_engine import RECORD_NOTE, SparkReport
+    from hmipdata.checker.errors import Issue
+    from hmipdata.checker.spark_engine import RECORD_NOTE, SparkReport
 
     report = SparkReport(notes=[RECORD_NOTE])
     report.add(Issue("type-error", "n is not a valid integer", path="hdfs://x/data.csv", row=3, column="n"))

@@ -8,7 +8,7 @@ import datetime
 import duckdb
 import pytest
 
-from hmipdata.project import load_project
+from hmipdata.project.package import load_project
 from tests.conftest import ROOT
 
 PROJECT = load_project(ROOT)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from hmipdata.safetext import safe_url
-from hmipdata.schema import Resource
+from hmipdata.checker.safetext import safe_url
+from hmipdata.checker.schema import Resource
 from hmipdata.site.html import Page, esc, link, long_date, rel
 from hmipdata.site.paths import download, table_page
 

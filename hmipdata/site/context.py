@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hmipdata.changelog import Entry, read_changelog
-from hmipdata.datapackage import data_file
-from hmipdata.errors import HmipdataError
-from hmipdata.project import Project, load_project
-from hmipdata.schema import Resource, TableSchema
+from hmipdata.checker.errors import HmipdataError
+from hmipdata.checker.schema import Resource, TableSchema
+from hmipdata.project.changelog import Entry, read_changelog
+from hmipdata.project.package import Project, load_project
+from hmipdata.publish.datapackage import data_file
 
 INTEGER_TYPES = ("integer", "year")
 NUMERIC_TYPES = ("integer", "year", "number")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from hmipdata.schema import Field, Resource
+from hmipdata.checker.schema import Field, Resource
+from hmipdata.project.markers import SHORTHAND, is_marker, marker_targets
 from hmipdata.site.html import Page, esc, inline, link
-from hmipdata.site.markers import SHORTHAND, is_marker, marker_targets
 from hmipdata.site.paths import dictionary_entry, slug, table_page
 from hmipdata.site.tables import unit_text
 

@@ -10,9 +10,9 @@ made up.
 
 from __future__ import annotations
 
+from hmipdata.project.markers import is_blank
 from hmipdata.site.figures import figure_for
 from hmipdata.site.html import esc, link
-from hmipdata.site.markers import is_blank
 from hmipdata.site.paths import table_page
 from hmipdata.site.tables import own_decimals, row_ids
 

@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from hmipdata.safetext import partial_date
+from hmipdata.checker.safetext import partial_date
 
 SITE_NAME = "hmipdata"
 NAV = (

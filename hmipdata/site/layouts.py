@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from hmipdata.schema import Resource
-from hmipdata.site.markers import marker_targets
+from hmipdata.checker.schema import Resource
+from hmipdata.project.markers import marker_targets
 from hmipdata.site.tables import TableSpec, aligned, category_labels, field_label, own_decimals, render
 
 

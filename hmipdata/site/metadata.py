@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from hmipdata.safetext import safe_url
-from hmipdata.schema import Resource
+from hmipdata.checker.safetext import safe_url
+from hmipdata.checker.schema import Resource
 from hmipdata.site.paths import DATABASE, FORMATS, download, table_page
 from hmipdata.site.tables import unit_text
 from hmipdata.site.workbook import LICENCE_URL

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from hmipdata.safetext import safe_url
-from hmipdata.schema import Resource
+from hmipdata.checker.safetext import safe_url
+from hmipdata.checker.schema import Resource
+from hmipdata.project.markers import SHORTHAND, marker_targets, symbols_allowed
 from hmipdata.site.cite import cite_section
 from hmipdata.site.figures import figure_for, figure_html, write_chart_files
 from hmipdata.site.home import charts_index, headlines_html, unit_suffixes
@@ -22,7 +23,6 @@ from hmipdata.site.html import (
     simple_table,
 )
 from hmipdata.site.layouts import layout_for, layout_table
-from hmipdata.site.markers import SHORTHAND, marker_targets, symbols_allowed
 from hmipdata.site.metadata import data_catalog, dataset
 from hmipdata.site.paths import (
     DATABASE,

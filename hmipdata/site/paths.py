@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hmipdata.datapackage import data_file
-from hmipdata.schema import Resource
+from hmipdata.checker.schema import Resource
+from hmipdata.publish.datapackage import data_file
 
 DATABASE = "hmipdata.duckdb"
 DATAPACKAGE = "datapackage.json"

@@ -59,7 +59,7 @@ def find_releases(build: Path) -> list[Release]:
 
 def diff_html(old: Release | None, new: Release) -> str:
     """Schema and value changes from the previous release (``hmipdata diff``)."""
-    from hmipdata.diff import diff_directories
+    from hmipdata.publish.diff import diff_directories
 
     if old is None:
         return "<p>First release: every table is new.</p>"

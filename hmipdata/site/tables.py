@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from hmipdata.schema import Field, Resource
+from hmipdata.checker.schema import Field, Resource
+from hmipdata.project.markers import is_blank, marker_cells
 from hmipdata.site.html import esc
-from hmipdata.site.markers import is_blank, marker_cells
 
 INTEGER_TYPES = ("integer", "year")
 NUMERIC_TYPES = ("integer", "year", "number")

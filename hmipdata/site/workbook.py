@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from hmipdata.schema import Resource
-from hmipdata.site.markers import SHORTHAND, is_marker, marker_cells
+from hmipdata.checker.schema import Resource
+from hmipdata.project.markers import SHORTHAND, is_marker, marker_cells
 from hmipdata.site.tables import field_label
 
 LICENCE = "Open Government Licence v3.0"

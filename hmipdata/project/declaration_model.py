@@ -1,0 +1,302 @@
+"""The shape of the project's declarations (``schemas/package.yaml`` and ``schemas/<dataset>/<table>.yaml``).
+
+A typed model with unknown keys forbidden and no type coercion: a typo
+(``contraints:``) or a wrong type (``maxLength: ten``) is an error, never
+silently ignored. What depends on more than one value (a constraint fitting
+its field's type, keys naming fields, unique check ids) is checked in
+:mod:`hmipdata.project.declaration_rules`. The generic checker (``hmipdata validate
+FILE --schema S``) does not use this model: foreign Table Schemas stay
+lenient, as frictionless is.
+
+``python -m hmipdata.project.declaration_model`` writes the model as JSON Schemas for
+editors (see :data:`JSON_SCHEMAS`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from hmipdata.checker.schema import TYPES
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _listed(value: Any) -> Any:
+    """A single name stands for a list of one, as Table Schema allows (``primaryKey: id``)."""
+    return [value] if isinstance(value, str) else value
+
+
+Names = Annotated[
+    list[str],
+    BeforeValidator(_listed),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+Count = Annotated[int, Field(ge=0)]
+Scalar = Annotated[Any, WithJsonSchema({"type": ["string", "number", "boolean"]})]
+
+
+class Strict(BaseModel):
+    # Docstrings under attributes become descriptions in the JSON Schemas (shown by editors on hover).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+
+
+class Constraints(Strict):
+    """Frictionless constraints; which fit which type is checked by the rules."""
+
+    required: bool = False
+    unique: bool = False
+    pattern: str | None = None
+    enum: Annotated[list[Scalar], Field(min_length=1)] | None = None
+    minimum: Scalar = None
+    maximum: Scalar = None
+    exclusiveMinimum: Scalar = None
+    exclusiveMaximum: Scalar = None
+    minLength: Count | None = None
+    maxLength: Count | None = None
+
+
+class Display(Strict):
+    """Formatting hints for the site and spreadsheets."""
+
+    decimals: Count | None = None
+    """Digits shown after the decimal point."""
+    percent: bool = False
+    """The value is a percentage, 0-100."""
+    thousands: bool = False
+    """Group thousands with commas."""
+
+
+class Category(Strict):
+    """One code of a coded column and its readable label (Table Schema v2 ``categories``)."""
+
+    value: Scalar
+    label: str
+
+
+class FieldDecl(Strict):
+    """One column."""
+
+    name: str
+    """Column name: lowercase snake_case (*_id, *_date, *_pct, is_*, *_count)."""
+    type: Literal[tuple(sorted(TYPES))] = "string"  # type: ignore[valid-type]
+    format: str = "default"
+    title: str = ""
+    description: str = ""
+    example: Scalar = None
+    unit: str = ""
+    """hmipdata: unit of measure, free text (percent, cases per officer, people)."""
+    unitField: str = ""
+    """hmipdata: the column giving each row's unit, when it varies by row (instead of unit)."""
+    categoriesOrdered: bool = False
+    """Table Schema v2: the enum's order means something (ratings, periods in time); R reads an ordered factor."""
+    constraints: Constraints = Constraints()
+    display: Display = Display()
+    """hmipdata: formatting hints for the site and spreadsheets."""
+    categories: list[Category] | None = None
+    """Readable labels for a coded column's values; the site shows the label, the data keep the code."""
+    missingValues: list[str] | None = None
+    trueValues: list[str] | None = None
+    falseValues: list[str] | None = None
+    bareNumber: bool = True
+    groupChar: str = ""
+    decimalChar: str = "."
+
+
+class Reference(Strict):
+    resource: str = ""
+    fields: Names
+
+
+class ForeignKeyDecl(Strict):
+    fields: Names
+    reference: Reference
+
+
+class SchemaDecl(Strict):
+    """A Table Schema."""
+
+    fields: Annotated[list[FieldDecl], Field(min_length=1)]
+    primaryKey: Names = []
+    uniqueKeys: list[Names] = []
+    foreignKeys: list[ForeignKeyDecl] = []
+    missingValues: list[str] = [""]
+
+
+class Derive(Strict):
+    sql: str
+    """DuckDB SQL over other tables (and their *_as_printed views), selecting every field by name."""
+
+
+class CheckBase(Strict):
+    id: str
+    """Unique across the package; the anomalies register names failures by it."""
+    description: str
+    """One line saying what the check verifies."""
+
+
+class TotalCheck(CheckBase):
+    """Printed totals equal the sum of their parts."""
+
+    kind: Literal["total"]
+    value: str
+    """The numeric column summed."""
+    total_flag: str
+    """The boolean column marking the printed total rows."""
+    group_by: Names = []
+    """Columns the parts and their total share."""
+    where: str | None = None
+    """Optional SQL filter on the rows checked."""
+
+
+class WeekdayCheck(CheckBase):
+    """A date column falls on a given weekday."""
+
+    kind: Literal["weekday"]
+    column: str
+    """The date column."""
+    weekday: Literal[WEEKDAYS]  # type: ignore[valid-type]
+    where: str | None = None
+    """Optional SQL filter on the rows checked."""
+
+
+class ExpressionCheck(CheckBase):
+    """A SQL boolean holds on every row."""
+
+    kind: Literal["expression"]
+    expression: str
+    """A SQL boolean that must hold on every row."""
+    where: str | None = None
+    """Optional SQL filter on the rows checked."""
+
+
+class QueryCheck(CheckBase):
+    """SQL returning one row per failure."""
+
+    kind: Literal["query"]
+    sql: str
+    """SQL returning one row per failure, with a message column and optionally _line."""
+
+
+Check = Annotated[TotalCheck | WeekdayCheck | ExpressionCheck | QueryCheck, Field(discriminator="kind")]
+CHECK_KINDS = {"total": TotalCheck, "weekday": WeekdayCheck, "expression": ExpressionCheck, "query": QueryCheck}
+
+
+class TableDecl(Strict):
+    """A table: a raw file (``path``) or SQL over other tables (``derive``), and its schema."""
+
+    model_config = ConfigDict(title="hmipdata table declaration")
+    name: str
+    """Table name in DuckDB, lowercase snake_case; files are named after it."""
+    title: str = ""
+    description: str = ""
+    path: str | None = None
+    """The raw CSV or XLSX file, from the repository root (or give derive)."""
+    derive: Derive | None = None
+    """A table computed by SQL from other tables (or give path)."""
+    publish: bool = True
+    """false for raw layouts that only feed a derived table."""
+    sources: list[str] = []
+    """Ids of the source documents, from raw/sources/sources.csv."""
+    expected_rows: Count | None = None
+    """The table's row count, checked on every build."""
+    notes: list[str] = []
+    """Shown above the table on the site and in spreadsheets."""
+    checks: list[Check] = []
+    """Reconciliation checks run by hmipdata check and build."""
+    schema_: Annotated[SchemaDecl, Field(alias="schema")]
+
+
+class License(Strict):
+    name: str | None = None
+    path: str | None = None
+    title: str | None = None
+
+
+class Contributor(Strict):
+    title: str
+    path: str | None = None
+    email: str | None = None
+    organization: str | None = None
+    roles: list[str] = []
+
+
+class Topic(Strict):
+    """A group of tables on the site's home page."""
+
+    title: str
+    tables: list[str]
+
+
+class Headline(Strict):
+    """A headline figure on the site's home page: one row's value, shown as printed."""
+
+    label: str
+    table: str
+    where: dict[str, Scalar]
+    """The key of the one row (column: value)."""
+    value: str
+    """The value column."""
+
+
+class SiteDecl(Strict):
+    """hmipdata: presentation of the static site."""
+
+    repository: str | None = None
+    """The GitHub repository whose issue forms the "report a problem" links open."""
+    topics: list[Topic] = []
+    unit_suffixes: dict[str, str] = {}
+    """What follows a figure in its cell for each unit code (percent: "%")."""
+    headlines: list[Headline] = []
+
+
+class PackageDecl(Strict):
+    """``schemas/package.yaml``: the data package's metadata."""
+
+    model_config = ConfigDict(title="hmipdata package declaration")
+    name: str
+    title: str = ""
+    description: str = ""
+    version: Annotated[Any, WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d+\.\d+$"})]
+    """Semantic version MAJOR.MINOR.PATCH; a schema change needs a higher major or minor."""
+    id: str | None = None
+    """A stable identifier of the package across its versions (datapackage.json ``id``)."""
+    homepage: str | None = None
+    keywords: list[str] = []
+    spatialCoverage: str | None = None
+    """Where the figures are about (schema.org spatialCoverage on the site), e.g. England and Wales."""
+    licenses: list[License] = []
+    contributors: list[Contributor] = []
+    site: SiteDecl | None = None
+    """hmipdata: how the static site presents the tables (home page groups, headlines, units in cells)."""
+
+
+JSON_SCHEMAS = {
+    "schemas/hmipdata-table.schema.json": TableDecl,
+    "schemas/hmipdata-package.schema.json": PackageDecl,
+}
+
+
+def json_schema_text(model: type[BaseModel]) -> str:
+    """The model as a JSON Schema document, as committed for editors."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema(by_alias=True)}
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json_schemas(root: Path) -> list[Path]:
+    """Write every JSON Schema under ``root``; returns the paths written."""
+    written = []
+    for relative, model in JSON_SCHEMAS.items():
+        path = Path(root) / relative
+        path.write_text(json_schema_text(model), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written in write_json_schemas(Path(sys.argv[1] if len(sys.argv) > 1 else ".")):
+        print(written)
