@@ -243,7 +243,8 @@ def spark_env() -> dict:
 
     paths = [str(ROOT)]
     if importlib.util.find_spec("pyspark") is None:
-        cached = sorted((ROOT / "build" / ".spark").glob("pyspark-*/pyspark"))
+        venvs = Path(os.environ.get("HMIPDATA_TOOL_VENVS") or ROOT / ".build" / "venvs")
+        cached = sorted(venvs.glob("pyspark-*/pyspark"))
         if not cached:
             sys.exit("--spark needs pyspark: pip install 'hmipdata[spark]' (or run tests/test_spark_parity.py once)")
         paths.insert(0, str(cached[-1].parent))

@@ -1,8 +1,11 @@
 """``--engine spark`` reports what the DuckDB engine reports, on the engine fixtures.
 
 pyspark is not in the default install (434 MB): a session fixture installs the
-pinned version into a cache folder (``build/.spark/pyspark-<version>``, with
-``pip install --target``) and Java with apt-get when it is missing. Spark
+pinned version into a folder of its own beside the tool venvs of
+tests/venv_support.py (``.build/venvs/pyspark-<version>``, with ``pip install
+--target``, used through PYTHONPATH with the project's interpreter, since the
+engine needs hmipdata's dependencies too) and Java with apt-get when it is
+missing. Spark
 starts slowly, so every case runs in ONE subprocess with one SparkSession,
 which prints the reports as JSON; each test compares one case with the DuckDB
 engine's report in this process.
@@ -26,7 +29,7 @@ from tests.test_site_support import apt_install
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
 PYSPARK = "4.3.0"
-CACHE = ROOT / "build" / ".spark" / f"pyspark-{PYSPARK}"
+CACHE = Path(os.environ.get("HMIPDATA_TOOL_VENVS") or ROOT / ".build" / "venvs") / f"pyspark-{PYSPARK}"
 
 # Every type, constraint, key and structure the engine fixtures cover (tests/test_engine_parity.py).
 FIXTURE_CASES = [
