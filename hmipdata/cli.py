@@ -164,7 +164,7 @@ def cmd_check(args) -> int:
 def cmd_sql(args) -> int:
     from hmipdata.publish.query import run_query
 
-    print(run_query(Path(args.database), args.query, _declared_tables(Path(args.root))))
+    print(run_query(Path(args.database), args.query, lambda: _declared_tables(Path(args.root))))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from hmipdata.checker.errors import UsageError
@@ -38,10 +39,11 @@ def format_table(columns: list[str], rows: list[tuple]) -> str:
 MISSING_TABLE = re.compile(r"Table with name (\S+) does not exist")
 
 
-def run_query(database: Path, query: str, declared: frozenset[str] = frozenset()) -> str:
+def run_query(database: Path, query: str, declared: Callable[[], frozenset[str]] = frozenset) -> str:
     """Run ``query`` on ``database`` (read-only); every failure is a :class:`UsageError` naming it.
 
-    A table that the schemas declare but the database lacks means ``build/`` is older than the schemas."""
+    A table that ``declared()`` names (the schemas' tables, read only then) but the database lacks means
+    ``build/`` is older than the schemas."""
     import duckdb
 
     from hmipdata.checker.safetext import first_line
@@ -63,7 +65,7 @@ def run_query(database: Path, query: str, declared: frozenset[str] = frozenset()
         rows = cursor.fetchall()  # errors may surface only while fetching
     except duckdb.Error as exc:
         missing = MISSING_TABLE.search(first_line(exc))
-        if missing and missing[1].strip('"').lower() in declared:
+        if missing and missing[1].strip('"').lower() in declared():
             raise UsageError(
                 f"table {missing[1]} is declared in schemas/ but not in {database}, which is older than the schemas: "
                 "run `make build` (or `hmipdata build`), then the query again"
