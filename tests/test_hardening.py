@@ -224,19 +224,33 @@ def test_formula_injection_is_neutralised_in_csv_but_kept_in_duckdb(baseline, tm
     root = tmp_path / "repo"
     shutil.copytree(baseline, root, symlinks=True)
     schema = root / "schemas/hardening/sample.yaml"
-    schema.write_text(schema.read_text().replace("publish: false", "publish: true"))
+    published = (  # a published table meets the project's rules: a unit for each number, a source for each row
+        schema.read_text()
+        .replace("publish: false", "publish: true")
+        .replace("      description: Row id.\n", "      description: Row id.\n      unit: row\n")
+        .replace(
+            "  primaryKey: [sample_id]",
+            "    - {name: source_id, type: string, title: Source, description: Source.}\n"
+            "    - {name: source_location, type: string, title: Location, description: Where.}\n"
+            "  primaryKey: [sample_id]",
+        )
+    )
+    schema.write_text(published)
     hostile = ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\r\nCR"]
     with (root / SAMPLE).open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(HEADER.strip().split(","))
-        writer.writerows([i, "crc-essex", i, i, "2020-09-28", text, ""] for i, text in enumerate(hostile, start=1))
+        writer.writerow([*HEADER.strip().split(","), "source_id", "source_location"])
+        writer.writerows(
+            [i, "crc-essex", i, i, "2020-09-28", text, "", "hmip-recovery-thematic-2021", "Synthetic"]
+            for i, text in enumerate(hostile, start=1)
+        )
     schema.write_text(schema.read_text().replace("expected_rows: 3", f"expected_rows: {len(hostile)}"))
     result = hmipdata("--root", str(root), "build")
     assert result.returncode == 0, result.stdout + result.stderr
     with (root / "build/data/hardening-sample.csv").open(encoding="utf-8", newline="") as fh:
-        published = list(csv.DictReader(fh))
-    assert [row["comment"] for row in published] == ["'" + text for text in hostile]
-    assert [row["case_count"] for row in published] == [str(i) for i in range(1, len(hostile) + 1)]
+        rows = list(csv.DictReader(fh))
+    assert [row["comment"] for row in rows] == ["'" + text for text in hostile]
+    assert [row["case_count"] for row in rows] == [str(i) for i in range(1, len(hostile) + 1)]
     con = duckdb.connect(str(root / "build/hmipdata.duckdb"), read_only=True)
     assert [r[0] for r in con.execute("select comment from hardening_sample order by sample_id").fetchall()] == hostile
 
