@@ -56,7 +56,7 @@ def write_downloads(ctx: SiteContext, out: Path) -> None:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))
         write_table_json(ctx, resource, out / download(resource, "json"))
-        book = build_workbook(ctx, [resource], f"hmipdata: {resource.title}")
+        book = build_workbook(ctx, [resource], f"{ctx.publication.site_name}: {resource.title}")
         write_xlsx(book, out / download(resource, "xlsx"))
         write_ods(book, out / download(resource, "ods"))
     everything = build_workbook(ctx, ctx.tables, f"{ctx.project.meta.get('title', 'hmipdata')}: every table")
@@ -72,7 +72,7 @@ def write_table_json(ctx: SiteContext, resource, target: Path) -> None:
         "name": resource.name,
         "title": resource.title,
         "version": ctx.version,
-        "licence": "OGL-UK-3.0",
+        "licence": ctx.publication.licence_id,
         "sources": list(resource.sources),
         "fields": [{"name": f.name, "type": f.type, "title": f.title, "unit": f.unit} for f in resource.schema.fields],
         "rows": rows,
@@ -98,7 +98,13 @@ def write_pages(ctx: SiteContext, out: Path, pages: list[Page]) -> list[str]:
         canonical = ctx.base_url if page.path == "index.html" else ctx.url(page.path)
         target = out / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        page_html = frame(page, canonical=canonical, version_line=footer, report_url=report_url(ctx, page.path))
+        page_html = frame(
+            page,
+            canonical=canonical,
+            version_line=footer,
+            publication=ctx.publication,
+            report_url=report_url(ctx, page.path),
+        )
         target.write_text(page_html, encoding="utf-8")
     return [p.path for p in pages]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hmipdata.project.package import tables_in
 from hmipdata.site.html import Page, esc, human_bytes, link
 from hmipdata.site.paths import DATABASE, dictionary_entry, sql_link
 from hmipdata.site.wasm import BUNDLE, ENGINE_DIR, Engine
@@ -12,42 +13,32 @@ WASM = f"{ENGINE_DIR}/duckdb-eh.wasm"
 WORKER = f"{ENGINE_DIR}/duckdb-browser-eh.worker.js"
 
 PAGE = "sql.html"
-DEFAULT_QUERY = "SELECT * FROM caseloads LIMIT 10"
-EXAMPLES = (
-    ("Count the caseload rows", "select count(*) from caseloads"),
-    (
-        "Probation officers' caseloads before and after",
-        "SELECT organisation_name_as_printed AS organisation,\n"
-        "  max(average_caseload) FILTER (WHERE snapshot_date = '2020-03-01') AS march_2020,\n"
-        "  max(average_caseload) FILTER (WHERE snapshot_date = '2020-09-28') AS sept_2020\n"
-        "FROM caseloads WHERE staff_grade = 'probation_officer'\nGROUP BY ALL ORDER BY organisation",
-    ),
-    (
-        "Telephone contact shares from the tracker",
-        "SELECT provider, period_label, value, unit FROM tracker\n"
-        "WHERE measure = 'contact_telephone_share' ORDER BY provider, period_start",
-    ),
-    (
-        "SFO reviews: printed totals by year",
-        "SELECT year, provider, sum(review_count) AS reviews FROM sfo_reviews GROUP BY year, provider ORDER BY year, provider",
-    ),
-    (
-        "Every table and its estimated row count",
-        "SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY table_name",
-    ),
-)
+LIST_TABLES = "SELECT table_name FROM duckdb_tables()"
 
 
-def _examples(engine: Engine, names: set[str]) -> str:
+def _examples(ctx, engine: Engine) -> str:
+    """The example queries declared in package.yaml (``site: sql_examples``), but none naming a table the site lacks."""
+    all_tables = {r.name for r in ctx.project.resources}
+    published = {r.name for r in ctx.tables}
     items = []
-    for title, query in EXAMPLES:
-        if "caseloads" in query and "caseloads" not in names:
+    for example in (ctx.project.meta.get("site") or {}).get("sql_examples") or []:
+        title, query = str(example["title"]), str(example["sql"])
+        if not tables_in(query, all_tables) <= published:
             continue
         attr = f' data-example="{esc(query)}"' if engine.available else ""
         items.append(
             f'<li><a href="{esc(sql_link(query))}"{attr}>{esc(title)}</a><pre><code>{esc(query)}</code></pre></li>'
         )
     return '<ul class="examples">' + "".join(items) + "</ul>"
+
+
+def _default_query(ctx) -> str:
+    """The declared opening query, unless it names a table the site lacks; else the list of tables."""
+    declared = str((ctx.project.meta.get("site") or {}).get("sql_default") or "")
+    all_tables = {r.name for r in ctx.project.resources}
+    if declared and tables_in(declared, all_tables) <= {r.name for r in ctx.tables}:
+        return declared
+    return LIST_TABLES
 
 
 def _schema_list(ctx) -> str:
@@ -75,9 +66,8 @@ def _size(out: Path | None, path: str) -> int:
 
 
 def sql_page(ctx, engine: Engine, out: Path | None = None) -> Page:
-    names = {r.name for r in ctx.tables}
     tables = _schema_list(ctx)
-    default = DEFAULT_QUERY if "caseloads" in names else "SELECT table_name FROM duckdb_tables()"
+    default = _default_query(ctx)
     if engine.available:
         engine_bytes = sum(_size(out, p) for p in (WASM, WORKER, BUNDLE))
         db_bytes = _size(out, DATABASE)
@@ -117,12 +107,16 @@ use DuckDB on your computer with the <a href="{DATABASE}">database file</a> for 
 (DuckDB-WASM) on this site's own database file. Nothing is sent to a server. The query is kept in the page's
 address, so you can share it; results can be downloaded as CSV.</p>
 {form}
-<section aria-labelledby="examples"><h2 id="examples">Example queries</h2>{_examples(engine, names)}</section>
+<section aria-labelledby="examples"><h2 id="examples">Example queries</h2>{_examples(ctx, engine)}</section>
 <section aria-labelledby="tables-in-db"><h2 id="tables-in-db">Tables and columns</h2>
 <p>Open a table to see its columns; a column's name inserts it into the query. Units and descriptions are in
 the {link(PAGE, "dictionary.html", "data dictionary")}.</p>
 {tables}
 </section>"""
     return Page(
-        PAGE, "SQL in the browser", body, description="Query hmipdata with DuckDB in your browser.", scripts=scripts
+        PAGE,
+        "SQL in the browser",
+        body,
+        description=f"Query {ctx.publication.site_name} with DuckDB in your browser.",
+        scripts=scripts,
     )
