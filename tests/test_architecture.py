@@ -18,6 +18,9 @@ LAYERS = ("checker", "project", "publish", "site", "interface")
 PUBLISHER_WORDS = re.compile(
     r"\bHMIP\b|HM Inspectorate|[Pp]robation|Crown copyright|\bGSS\b|(?i:shorthand|marker column)"
 )
+# The publish and site layers serve any publisher too: its name, copyright and licence come from
+# schemas/package.yaml (``publication``), its charts and layouts from the table schemas (``site``).
+HMIP_WORDS = re.compile(r"\bHMIP\b|HM Inspectorate|[Pp]robation|Crown copyright|justiceinspectorates|Open Government")
 
 
 def layer_of(module: str) -> str:
@@ -66,6 +69,29 @@ def test_the_generic_checker_names_no_publisher(layer: str) -> None:
         if PUBLISHER_WORDS.search(line)
     ]
     assert not hits, "\n".join(hits)
+
+
+def _hits(layer: str, words: re.Pattern) -> list[str]:
+    """Lines naming a publisher in the layer's modules and in the files it ships (templates, scripts, styles)."""
+    shipped = (".py", ".html", ".js", ".css")
+    return [
+        f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()}"
+        for path in sorted(p for p in (PACKAGE / layer).rglob("*") if p.is_file() and p.suffix in shipped)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if words.search(line)
+    ]
+
+
+@pytest.mark.parametrize("layer", ["publish", "site"])
+def test_publish_and_site_name_no_publisher(layer: str) -> None:
+    hits = _hits(layer, HMIP_WORDS)
+    assert not hits, "\n".join(hits)
+
+
+def test_the_word_check_can_fail() -> None:
+    """The word list catches what these layers held before the publisher's words became declarations."""
+    for line in ("Source: HM Inspectorate of Probation", "Open Government Licence v3.0", "justiceinspectorates.gov.uk"):
+        assert HMIP_WORDS.search(line), line
 
 
 def test_the_rule_catches_an_upward_import(tmp_path: Path) -> None:

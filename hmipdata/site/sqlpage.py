@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from hmipdata.project.package import tables_in
 from hmipdata.site.html import Page, esc, human_bytes, link
 from hmipdata.site.paths import DATABASE, dictionary_entry, sql_link
 from hmipdata.site.wasm import BUNDLE, ENGINE_DIR, Engine
@@ -16,14 +16,32 @@ PAGE = "sql.html"
 LIST_TABLES = "SELECT table_name FROM duckdb_tables()"
 
 
-def _examples(ctx, engine: Engine) -> str:
-    """The example queries declared in package.yaml (``site: sql_examples``), but none naming a table the site lacks."""
-    all_tables = {r.name for r in ctx.project.resources}
-    published = {r.name for r in ctx.tables}
+def _runnable(ctx) -> Callable[[str], bool]:
+    """Which declared queries bind against this build's database (their tables and columns exist), checked
+    by DuckDB's ``EXPLAIN`` on a read-only connection with external access off: nothing is run."""
+    import duckdb
+
+    site = ctx.project.meta.get("site") or {}
+    queries = [str(e["sql"]) for e in site.get("sql_examples") or []] + [str(site.get("sql_default") or "")]
+    good = set()
+    with duckdb.connect(str(ctx.build / DATABASE), read_only=True) as con:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        for query in filter(None, queries):
+            try:
+                con.execute("EXPLAIN " + query)
+            except duckdb.Error:
+                continue
+            good.add(query)
+    return good.__contains__
+
+
+def _examples(ctx, engine: Engine, binds: Callable[[str], bool]) -> str:
+    """The example queries declared in package.yaml (``site: sql_examples``) that run on this build."""
     items = []
     for example in (ctx.project.meta.get("site") or {}).get("sql_examples") or []:
         title, query = str(example["title"]), str(example["sql"])
-        if not tables_in(query, all_tables) <= published:
+        if not binds(query):
             continue
         attr = f' data-example="{esc(query)}"' if engine.available else ""
         items.append(
@@ -32,13 +50,10 @@ def _examples(ctx, engine: Engine) -> str:
     return '<ul class="examples">' + "".join(items) + "</ul>"
 
 
-def _default_query(ctx) -> str:
-    """The declared opening query, unless it names a table the site lacks; else the list of tables."""
+def _default_query(ctx, binds: Callable[[str], bool]) -> str:
+    """The declared opening query if it runs on this build, else the list of tables."""
     declared = str((ctx.project.meta.get("site") or {}).get("sql_default") or "")
-    all_tables = {r.name for r in ctx.project.resources}
-    if declared and tables_in(declared, all_tables) <= {r.name for r in ctx.tables}:
-        return declared
-    return LIST_TABLES
+    return declared if declared and binds(declared) else LIST_TABLES
 
 
 def _schema_list(ctx) -> str:
@@ -67,7 +82,8 @@ def _size(out: Path | None, path: str) -> int:
 
 def sql_page(ctx, engine: Engine, out: Path | None = None) -> Page:
     tables = _schema_list(ctx)
-    default = _default_query(ctx)
+    binds = _runnable(ctx)
+    default = _default_query(ctx, binds)
     if engine.available:
         engine_bytes = sum(_size(out, p) for p in (WASM, WORKER, BUNDLE))
         db_bytes = _size(out, DATABASE)
@@ -107,7 +123,7 @@ use DuckDB on your computer with the <a href="{DATABASE}">database file</a> for 
 (DuckDB-WASM) on this site's own database file. Nothing is sent to a server. The query is kept in the page's
 address, so you can share it; results can be downloaded as CSV.</p>
 {form}
-<section aria-labelledby="examples"><h2 id="examples">Example queries</h2>{_examples(ctx, engine)}</section>
+<section aria-labelledby="examples"><h2 id="examples">Example queries</h2>{_examples(ctx, engine, binds)}</section>
 <section aria-labelledby="tables-in-db"><h2 id="tables-in-db">Tables and columns</h2>
 <p>Open a table to see its columns; a column's name inserts it into the query. Units and descriptions are in
 the {link(PAGE, "dictionary.html", "data dictionary")}.</p>
