@@ -129,3 +129,18 @@ def test_the_scan_finds_a_planted_word(tmp_path: Path) -> None:
     con.execute("CREATE TABLE t (a INTEGER); COMMENT ON TABLE t IS 'figures from HMIP'")
     con.close()
     assert len(forbidden_in(tmp_path)) == 2
+
+
+def test_a_layout_or_chart_naming_a_missing_column_is_a_declaration_error(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "publisher", root)
+    schema = root / "schemas" / "lamps" / "lamp_hours.yaml"
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(
+        text.replace("across: year", "across: yeer").replace("    x: year", "    x: yera"), encoding="utf-8"
+    )
+    done = hmipdata("--root", str(root), "validate")
+    assert done.returncode == 2, done.stderr
+    assert "schemas/lamps/lamp_hours.yaml:" in done.stdout + done.stderr
+    assert "layout across names column 'yeer'" in done.stdout and "chart x names column 'yera'" in done.stdout
+    assert "Traceback" not in done.stderr
