@@ -43,7 +43,7 @@ def publication(meta: dict[str, Any]) -> Publication:
     publisher = str(
         declared.get("publisher") or next(iter(_with_role(meta, "publisher")), "the source documents' publishers")
     )
-    copyright_ = str(declared.get("copyright") or f"copyright {publisher}")
+    copyright_ = str(declared.get("copyright") or f"© {publisher}")
     return Publication(
         site_name=site_name,
         about=str(declared.get("about") or meta.get("title") or ""),
