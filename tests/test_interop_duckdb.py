@@ -18,7 +18,7 @@ from hmipdata.publish.build import STAMP
 from hmipdata.publish.content import content_record
 from hmipdata.publish.outputs import BLOCK_SIZE, DATABASE, STORAGE_VERSION
 
-OLDEST = "1.1.3"
+OLDEST = "1.2.2"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_written_with_small_blocks_and_old_storage(con):
         "SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()"
     ).fetchone()
     assert block_size == BLOCK_SIZE
-    assert STORAGE_VERSION == "v1.0.0"  # README promises DuckDB 1.1.3+; raising it drops old readers
+    assert STORAGE_VERSION == "v1.2.0"  # README promises DuckDB 1.2.2+; raising it drops old readers
 
 
 def test_categories_are_ordered_enums(con, descriptor):

@@ -11,10 +11,10 @@ from hmipdata.project.package import Project
 from hmipdata.publish.datapackage import created, data_file, read_sources, source_descriptor, write_datapackage
 
 DATABASE = "hmipdata.duckdb"
-# DuckDB 1.1.3 to 2.0 and DuckDB-WASM 1.4 read this storage version; the small
-# block size keeps a few hundred rows in ~1.4 MB instead of ~11 MB. DuckDB
-# before 1.1 cannot open it (README: "Which DuckDB opens the database").
-STORAGE_VERSION = "v1.0.0"
+# DuckDB 1.2 to 2.0 and DuckDB-WASM 1.32 read this storage version; with the small
+# block size a few hundred rows take ~1.4 MB instead of ~11 MB (v1.0.0 storage:
+# 2.2 MB). DuckDB before 1.2 cannot open it (README: "Which DuckDB opens the database").
+STORAGE_VERSION = "v1.2.0"
 BLOCK_SIZE = 16384
 METADATA = "metadata"
 # Every index costs at least one 16 KiB block, and 15 tables reference the

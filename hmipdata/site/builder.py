@@ -23,7 +23,6 @@ from hmipdata.publish.lock import build_lock, collect_site_stale
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.cite import cite_page, write_citations
 from hmipdata.site.context import SiteContext, load_context
-from hmipdata.site.database import place_compact_database
 from hmipdata.site.dictionary import dictionary_page
 from hmipdata.site.files import place
 from hmipdata.site.html import Page, frame, link
@@ -51,7 +50,7 @@ class SiteResult:
 def write_downloads(ctx: SiteContext, out: Path) -> None:
     """Every table as CSV, Parquet, XLSX and ODS; the database (compact); the package; one workbook of every table."""
     place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
-    place_compact_database(ctx.build / DATABASE, out / DATABASE, ctx.build / ".compact-cache")
+    shutil.copyfile(ctx.build / DATABASE, out / DATABASE)  # already compact (publish/outputs.py), readable by DuckDB-WASM
     for resource in ctx.tables:
         for suffix in ("csv", "parquet"):
             place(ctx.build / download(resource, suffix), out / download(resource, suffix))
