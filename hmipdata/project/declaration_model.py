@@ -394,7 +394,7 @@ class SiteDecl(Strict):
     sql_default: str | None = None
     """The query the SQL page opens with (default: list the tables)."""
     sql_examples: list[SqlExample] = []
-    """Example queries on the SQL page; one naming a table the site lacks is left out."""
+    """Example queries on the SQL page; one that does not bind against the build's database is left out."""
 
 
 class Publication(Strict):
