@@ -8,6 +8,7 @@ variant of each size, then times every tool on the same files as a subprocess
     .venv/bin/python benchmarks/run.py                    # 1M and 10M rows
     .venv/bin/python benchmarks/run.py --sizes 1000000    # quicker
     .venv/bin/python benchmarks/run.py --with-frictionless-10m
+    .venv/bin/python benchmarks/run.py --sizes 1000000 --spark --only-hmipdata   # Spark local[2] vs DuckDB
 
 Not part of the test suite.
 """
@@ -68,29 +69,24 @@ def write_package(rows: int, variant: str) -> tuple[Path, Path, Path]:
     tracker["fields"][0]["constraints"]["pattern"] = "T[0-9]{3,8}"
     schema_path = DATA / "tracker.schema.json"
     schema_path.write_text(json.dumps(tracker, indent=1))
-    for name, src in (
-        ("tracker-measures.csv", "raw/tracker/tracker-measures.csv"),
-        ("sources.csv", "raw/sources/sources.csv"),
-    ):
-        shutil.copy(ROOT / src, DATA / name)
+    tables = {"measures": "measures/measures.csv", "periods": "periods/periods.csv", "sources": "sources/sources.csv"}
+    for name, src in tables.items():
+        shutil.copy(ROOT / "raw" / src, DATA / f"{name}.csv")
     csv_name = f"tracker-{rows}-{variant}.csv"
     package = {
         "$schema": V2,
         "name": "benchmark",
         "resources": [
             {"name": "tracker", "path": csv_name, "format": "csv", "schema": "tracker.schema.json"},
-            {
-                "name": "tracker_measures",
-                "path": "tracker-measures.csv",
-                "format": "csv",
-                "schema": _table_schema(ROOT / "schemas/tracker/tracker_measures.yaml"),
-            },
-            {
-                "name": "sources",
-                "path": "sources.csv",
-                "format": "csv",
-                "schema": _table_schema(ROOT / "schemas/sources/sources.yaml"),
-            },
+            *(
+                {
+                    "name": name,
+                    "path": f"{name}.csv",
+                    "format": "csv",
+                    "schema": _table_schema(ROOT / f"schemas/{name}/{name}.yaml"),
+                }
+                for name in tables
+            ),
         ],
     }
     package_path = DATA / f"datapackage-{rows}-{variant}.json"
@@ -98,14 +94,25 @@ def write_package(rows: int, variant: str) -> tuple[Path, Path, Path]:
     return DATA / csv_name, schema_path, package_path
 
 
-def _columns(bad: bool, measures: list[str], source: str) -> str:
+def _first_column(path: Path) -> list[str]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [row[0] for row in list(csv.reader(fh))[1:] if row]
+
+
+def _columns(bad: bool, keys: dict[str, list[str]]) -> str:
     """SQL for one generated row per ``i``; with ``bad``, 1% of cells (hash-chosen) break a rule."""
-    m = "[" + ", ".join(f"'{x}'" for x in measures) + "]"
+
+    def pick(values: list[str]) -> str:
+        return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + f"][1 + i % {len(values)}]"
+
     cols = [
         ("figure_id", "'T' || lpad(CAST(i + 1 AS VARCHAR), 8, '0')", "'X' || CAST(i AS VARCHAR)"),
-        ("measure", f"{m}[1 + i % {len(measures)}]", "'unknown_measure'"),
+        ("measure", pick(keys["measures"]), "'unknown_measure'"),
         ("provider", "['NPS', 'CRC', 'all'][1 + i % 3]", "'LOCAL'"),
-        ("period_type", "['week', 'month', 'date', 'range'][1 + i % 4]", "'year'"),
+        ("period_id", pick(keys["periods"]), "'no_such_period'"),
+        ("period_type", "['week', 'month', 'point', 'range', 'none'][1 + i % 5]", "'year'"),
         (
             "period_label",
             "'week starting ' || strftime(DATE '2020-01-05' + CAST(i % 300 AS INTEGER), '%d %B %Y')",
@@ -118,7 +125,7 @@ def _columns(bad: bool, measures: list[str], source: str) -> str:
         ("unit", "['percent', 'percent_of_baseline', 'count', 'count_per_week'][1 + i % 4]", "''"),
         ("marker", "''", "'[q]'"),
         ("value_text", "CAST((i % 1000) / 10 AS VARCHAR)", "''"),
-        ("source_id", f"'{source}'", "'no-such-source'"),
+        ("source_id", f"'{keys['sources'][0]}'", "'no-such-source'"),
         ("source_location", "'Executive summary: Unpaid work'", "''"),
         (
             "quote",
@@ -126,6 +133,8 @@ def _columns(bad: bool, measures: list[str], source: str) -> str:
             "|| ' per cent of the pre-lockdown level'",
             "''",
         ),
+        ("times_printed", "CAST(1 + i % 3 AS VARCHAR)", "'0'"),
+        ("anomaly_ids", "''", "'B12'"),
     ]
     out = []
     for k, (name, good, broken) in enumerate(cols):
@@ -140,10 +149,9 @@ def generate(rows: int, variant: str) -> tuple[Path, Path, Path]:
     csv_path, schema, package = write_package(rows, variant)
     if csv_path.exists():
         return csv_path, schema, package
-    measures = [line.split(",")[0] for line in (DATA / "tracker-measures.csv").read_text().splitlines()[1:]]
-    source = (DATA / "sources.csv").read_text().splitlines()[1].split(",")[0]
+    keys = {name: _first_column(DATA / f"{name}.csv") for name in ("measures", "periods", "sources")}
     tmp = csv_path.with_suffix(".tmp")
-    select = _columns(variant == "bad", measures, source)
+    select = _columns(variant == "bad", keys)
     duckdb.connect().execute(
         f"COPY (SELECT {select} FROM range({rows}) t(i) ORDER BY i) TO '{tmp}' (HEADER, DELIMITER ',')"
     )
@@ -176,6 +184,73 @@ def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int, s
     return wall, int(peak) * 1024, proc.returncode, text, float(user) + float(system)
 
 
+def measure_tree(
+    cmd: list[str], cwd: Path | None = None, env: dict | None = None
+) -> tuple[float, int, int, str, float]:
+    """As :func:`measure`, but peak RSS is the sum over the whole process tree, sampled every 0.2 s.
+
+    Spark runs a JVM (and Python workers) under the command: GNU time's peak is
+    that of the largest single process, not of the tree.
+    """
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        peak, ticks = 0, 0
+        while proc.poll() is None:
+            rss, used = _tree_usage(proc.pid)
+            peak, ticks = max(peak, rss), max(ticks, used)
+            time.sleep(0.2)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command itself; its JVM is never waited for
+    cpu = max(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, ticks / os.sysconf("SC_CLK_TCK"))
+    return wall, peak, proc.returncode, text, cpu
+
+
+def _tree_usage(root: int) -> tuple[int, int]:
+    """Resident bytes and CPU ticks (user + system) of ``root`` and every descendant (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = int(fields[11]) + int(fields[12])
+        found = re.search(r"VmRSS:\s+(\d+)", status)
+        rss[pid] = int(found.group(1)) * 1024 if found else 0
+    total, cpu, todo = 0, 0, [root]
+    while todo:
+        pid = todo.pop()
+        total, cpu = total + rss.get(pid, 0), cpu + ticks.get(pid, 0)
+        todo += children.get(pid, [])
+    return total, cpu
+
+
+def spark_env() -> dict:
+    """The environment for ``--engine spark``: pyspark from this interpreter, or the tests' cached install."""
+    import importlib.util
+
+    paths = [str(ROOT)]
+    if importlib.util.find_spec("pyspark") is None:
+        venvs = Path(os.environ.get("HMIPDATA_TOOL_VENVS") or ROOT / ".build" / "venvs")
+        cached = sorted(venvs.glob("pyspark-*/pyspark"))
+        if not cached:
+            sys.exit("--spark needs pyspark: pip install 'hmipdata[spark]' (or run tests/test_spark_parity.py once)")
+        paths.insert(0, str(cached[-1].parent))
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "PYSPARK_PYTHON": sys.executable}
+
+
 def py(code: str, *args: str) -> list[str]:
     return [sys.executable, "-c", code, *args]
 
@@ -183,12 +258,21 @@ def py(code: str, *args: str) -> list[str]:
 COPY = "import duckdb, sys; duckdb.sql(f\"COPY (SELECT * FROM read_csv('{sys.argv[1]}')) TO '{sys.argv[2]}'\")"
 
 
-def run_tools(rows: int, variant: str, with_frictionless: bool, repeat: int = 1, hive: bool = False) -> list[Run]:
+def run_tools(
+    rows: int,
+    variant: str,
+    with_frictionless: bool,
+    repeat: int = 1,
+    hive: bool = False,
+    spark: bool = False,
+    others: bool = True,
+) -> list[Run]:
     csv_path, schema, package = generate(rows, variant)
     runs = []
 
-    def add(tool: str, cmd: list[str], parse=None, times: int = repeat) -> None:
-        wall, rss, code, text, cpu = min((measure(cmd, cwd=DATA) for _ in range(times)), key=lambda m: m[0])
+    def add(tool: str, cmd: list[str], parse=None, times: int = repeat, tree: bool = False) -> None:
+        how = (lambda: measure_tree(cmd, cwd=DATA, env=spark_env())) if tree else (lambda: measure(cmd, cwd=DATA))
+        wall, rss, code, text, cpu = min((how() for _ in range(times)), key=lambda m: m[0])
         note = parse(text) if parse else ""
         runs.append(Run(rows, variant, tool, wall, rss, code, note, cpu))
         print(f"{rows:>10,} {variant:5} {tool:22} {wall:8.2f} s {rss / 2**20:8.0f} MiB  {note}", flush=True)
@@ -198,6 +282,11 @@ def run_tools(rows: int, variant: str, with_frictionless: bool, repeat: int = 1,
     parquet.unlink(missing_ok=True)
     hm = [*HMIPDATA, "validate", csv_path.name, "--schema", schema.name, "--package", package.name]
     add("hmipdata validate", hm, _hmipdata_summary)
+    if spark:
+        engine = ["--engine", "spark", "--spark-master", "local[2]"]
+        add("hmipdata --engine spark", [*hm, *engine], _hmipdata_summary, times=1, tree=True)
+    if not others:
+        return runs
     add("pandera.polars", py(PANDERA, str(csv_path), str(schema), str(DATA)), lambda t: t.strip().splitlines()[-1])
     if with_frictionless:
         cmd = [str(BIN / "frictionless"), "validate", package.name, "--resource-name", "tracker", "--json"]
@@ -251,7 +340,8 @@ types = {"string": pl.Utf8, "number": pl.Float64, "integer": pl.Int64, "date": p
 def iso_date(data):  # pandera cannot coerce text to pl.Date here: check the text instead
     c = pl.col(data.key)
     return data.lazyframe.select(c.is_null() | c.str.to_date("%Y-%m-%d", strict=False).is_not_null())
-refs = {"measure": ("tracker-measures.csv", "measure"), "source_id": ("sources.csv", "source_id")}
+refs = {"measure": ("measures.csv", "measure"), "period_id": ("periods.csv", "period_id"),
+        "source_id": ("sources.csv", "source_id")}
 columns = {}
 for f in schema["fields"]:
     c, checks = f.get("constraints", {}), []
@@ -366,7 +456,14 @@ def verdicts(runs: list[Run], build: list[tuple[str, float, str]]) -> list[str]:
         out.append(
             f"- 10 files, hive-partitioned, {big:,} rows vs one file ≤ 1.2×: {ratio:.2f}× — {mark[ratio <= 1.2]}"
         )
-    out.append("- Spark local[2] at 10M: not measured (`--engine spark` is not built yet)")
+    for r in runs:
+        if r.tool.startswith("hmipdata --engine spark"):
+            duck = get(r.rows, r.variant, "hmipdata validate")
+            out.append(
+                f"- Spark local[2], {r.rows:,} {r.variant}: {r.wall:.1f} s, {r.wall / duck.wall:.2f}× DuckDB's "
+                f"{duck.wall:.1f} s in the same run; peak RSS {r.rss / 2**20:,.0f} MiB (process tree, JVM included) "
+                f"vs {duck.rss / 2**20:,.0f} MiB; {r.note}"
+            )
     for name, wall, note in build:
         out.append(f"- {name}: {wall:.2f} s" + ("" if note == "ok" else f" ({note.splitlines()[0][:120]})"))
     return out
@@ -377,6 +474,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="1000000,10000000", help="comma-separated row counts (default 1M,10M)")
     p.add_argument("--with-frictionless-10m", action="store_true", help="also run frictionless above 1M rows (slow)")
     p.add_argument("--repeat", type=int, default=1, help="keep the best of N runs (not for frictionless)")
+    p.add_argument("--spark", action="store_true", help="also run --engine spark (local[2]); needs pyspark and Java")
+    p.add_argument(
+        "--only-hmipdata", action="store_true", help="only DuckDB COPY and hmipdata (no pandera, frictionless, build)"
+    )
     p.add_argument("--output", default=str(HERE / "results.md"))
     args = p.parse_args(argv)
     header = machine()
@@ -384,9 +485,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     for rows in sizes:
         for variant in ("clean", "bad"):
-            frictionless = rows <= 1_000_000 or args.with_frictionless_10m
-            runs += run_tools(rows, variant, frictionless, args.repeat, hive=rows == max(sizes))
-    build = time_build()
+            frictionless = (rows <= 1_000_000 or args.with_frictionless_10m) and not args.only_hmipdata
+            hive = rows == max(sizes) and not args.only_hmipdata
+            runs += run_tools(rows, variant, frictionless, args.repeat, hive, args.spark, not args.only_hmipdata)
+    build = [] if args.only_hmipdata else time_build()
     for name, wall, note in build:
         print(f"{name:45} {wall:6.2f} s  {note[:80]}")
     text = [

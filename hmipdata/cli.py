@@ -41,6 +41,8 @@ def cmd_validate(args) -> int:
 
     if args.output and not Path(args.output).absolute().parent.is_dir():
         raise UsageProblem(f"--output {args.output}: the folder {Path(args.output).absolute().parent} does not exist")
+    if args.spark_master and args.engine != "spark":
+        raise UsageProblem("--spark-master needs --engine spark")
     if args.file or args.schema:
         if not args.schema:
             raise UsageProblem("validate FILE needs --schema SCHEMA (a Table Schema in JSON or YAML)")
@@ -51,7 +53,11 @@ def cmd_validate(args) -> int:
             dialect=_dialect(args.dialect),
             limit=None if args.output else args.limit_errors,  # --output FILE gets every failing row
             watch=_progress if sys.stdout.isatty() and not args.no_progress else None,
+            engine=args.engine,
+            spark_master=args.spark_master,
         )
+    elif args.engine == "spark":
+        raise UsageProblem("--engine spark checks a file: validate FILE --schema SCHEMA --engine spark")
     else:
         report = validation.validate_project(Path(args.root), limit=args.limit_errors)
     if args.output:
@@ -128,7 +134,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from hmipdata.project.checks import all_outcomes, known_anomalies
+    from hmipdata.project.checks.run import all_outcomes, known_anomalies
     from hmipdata.project.package import load_project
     from hmipdata.project.validation import check_project as validate_project
 
@@ -270,6 +276,13 @@ def parser() -> argparse.ArgumentParser:
         "--output", metavar="FILE", help="also write the full report as JSON to FILE, with every failing row"
     )
     v.add_argument("--no-progress", action="store_true", help="never show a progress bar (shown only on a terminal)")
+    v.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="run the checks in DuckDB (default) or Apache Spark (pip install 'hmipdata[spark]'; needs Java 17+)",
+    )
+    v.add_argument("--spark-master", metavar="URL", help="Spark master for --engine spark (default local[*])")
     v.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("build", help="validate, then write build/ (DuckDB, CSV, Parquet, datapackage.json)")

@@ -239,3 +239,15 @@ def test_formula_injection_is_neutralised_in_csv_but_kept_in_duckdb(baseline, tm
     assert [row["case_count"] for row in published] == [str(i) for i in range(1, len(hostile) + 1)]
     con = duckdb.connect(str(root / "build/hmipdata.duckdb"), read_only=True)
     assert [r[0] for r in con.execute("select comment from hardening_sample order by sample_id").fetchall()] == hostile
+
+
+def test_csv_and_spreadsheets_neutralise_the_same_formula_triggers():
+    """One list of formula triggers: the CSV writer's regex matches exactly the characters the spreadsheets test."""
+    import re
+
+    from hmipdata.publish.formats import FORMULA_START, FORMULA_TRIGGERS
+    from hmipdata.site.spreadsheets import formula_like
+
+    for code in range(0x80):
+        text = chr(code) + "1"
+        assert bool(re.match(FORMULA_START, text)) == formula_like(text) == (chr(code) in FORMULA_TRIGGERS), repr(text)

@@ -46,7 +46,12 @@ RUN_AXE = f"""async () => {{
 }}"""
 READ_TABLE = """table => {
   const names = [...table.querySelectorAll("thead code.colname")].map(c => c.textContent);
-  const rows = [...table.querySelectorAll("tbody tr")].map(tr => [...tr.querySelectorAll("th, td")].map(c => c.textContent));
+  const text = c => {  // the cell's value: without anomaly marks and the spaces that align decimal points
+    const copy = c.cloneNode(true);
+    for (const mark of copy.querySelectorAll(".anomaly-mark")) mark.remove();
+    return copy.textContent.replace(/[\u2007\u2008]/g, "");
+  };
+  const rows = [...table.querySelectorAll("tbody tr")].map(tr => [...tr.querySelectorAll("th, td")].map(text));
   return {names, rows};
 }"""
 
@@ -219,16 +224,11 @@ def _expected_cell(f, value: str, row: dict[str, str], markers: dict[str, str]) 
     display = f.display
     if f.type in ("integer", "year"):
         return (f"{int(value):,}" if display.get("thousands") else str(int(value))) + suffix
-    if f.type == "number":
-        decimals = display.get("decimals")
-        number = float(value)
-        text = (
-            f"{number:,.{decimals}f}"
-            if display.get("thousands")
-            else f"{number:.{decimals}f}"
-            if decimals is not None
-            else f"{number:.6f}".rstrip("0").rstrip(".")
-        )
+    if f.type == "number":  # as printed: the value's own decimals, not the declared ones
+        text = f"{float(value):.10f}".rstrip("0").rstrip(".")
+        if display.get("thousands"):
+            whole, dot, fraction = text.partition(".")
+            text = f"{int(whole):,}" + dot + fraction
         return text + ("%" if display.get("percent") else "") + suffix
     return value
 

@@ -84,11 +84,29 @@ def test_criminogenic_needs_layout_groups_columns_by_period(tmp_path):
     assert cells(html)[:4] == ["54%", "32%", "86%", "44%"]
 
 
-def test_numbers_follow_the_display_hints(tmp_path):
+def column_cells(html: str, table_id: str, column: str) -> list[str]:
+    found = re.findall(rf'<td headers="{table_id}-{column}"[^>]*>(.*?)</td>', html, re.S)
+    return [re.sub(r"<[^>]+>", "", c) for c in found]
+
+
+def test_the_table_shows_figures_with_their_own_decimals_aligned(tmp_path):
     html = full_table(PROJECT.resource("caseloads"), frame(tmp_path, "caseloads", CASELOADS))
-    values = cells(html)
-    assert "43.00" in values and "35.50" in values  # decimals: 2
-    assert "1,234.56" not in values and "1234.56" in values  # no thousands hint
+    shown = column_cells(html, "table-caseloads", "average_caseload")
+    assert "43.00" not in shown and "35.50" not in shown  # not the declared 2 decimals
+    assert [c.strip("\u2007\u2008") for c in shown if c.strip()] == [
+        "43",
+        "35.5",
+        "38",
+        "[x]",
+        "1234.56",
+        "32.1",
+        "25.9",
+        "23",
+    ]
+    assert "1,234.56" not in shown  # no thousands hint
+    # decimal points line up: as many characters after the point (or its space) in every figure
+    tails = {len(re.split(r"[.\u2008]", c, maxsplit=1)[1]) for c in shown if re.match(r"\d", c)}
+    assert tails == {2}
 
 
 def test_thousands_hint_groups_digits(tmp_path):

@@ -97,7 +97,7 @@ def dataset_is_clean(files: list[Path], schema: TableSchema, package, dialect) -
 
     from hmipdata.checker.dialect import parse_dialect
     from hmipdata.checker.fastpath import is_clean
-    from hmipdata.checker.textfile import _POOL, open_csv
+    from hmipdata.checker.textfile import _POOL, csv_reader, open_csv
     from hmipdata.checker.validate import MEMORY_LIMIT, _package_resolver
     from hmipdata.checker.wide import WIDE_COLUMNS
 
@@ -120,9 +120,7 @@ def dataset_is_clean(files: list[Path], schema: TableSchema, package, dialect) -
         keys = [k for k in hive[0] if k in schema.field_names and k not in table.header]
         width = len(table.header)
         listed = "[" + ", ".join(literal(str(p)) for p in files) + "]"
-        reader = table.source.replace(literal(str(files[0])), listed, 1)
-        if keys:
-            reader = reader[:-1] + ", hive_partitioning=true)"
+        reader = csv_reader(listed, table.columns, dialect, "__dataset_fast", nullstr=False, hive=bool(keys))
         extra = "".join(f", CAST({ident(k)} AS VARCHAR) AS c{width + i}" for i, k in enumerate(keys))
         table.source = f"(SELECT {', '.join(table.columns)}{extra} FROM {reader})"
         table.header = [*table.header, *keys]

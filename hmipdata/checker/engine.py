@@ -89,10 +89,10 @@ def value_sql(f: Field, schema: TableSchema, col: str) -> tuple[str, str]:
     return v, parse_sql(f, f"({v})")
 
 
-def typed_select(table: TextTable, schema: TableSchema) -> str:
-    """SELECT giving the typed table (plus ``_row`` record number)."""
+def typed_select(table: TextTable, schema: TableSchema, row: str = "__row", row_as: str = "_row") -> str:
+    """SELECT giving the typed table, plus the SQL ``row`` (the record number) as column ``row_as``."""
     cols = _columns(table, schema)
-    parts = ["__row AS _row"]
+    parts = [f"{row} AS {row_as}"]
     for f in schema.fields:
         if f.name in cols:
             _, p = value_sql(f, schema, cols[f.name])

@@ -170,6 +170,24 @@ def _reader_options(dialect) -> str:
     return f"delim={literal(dialect.delimiter)}, quote={literal(quote)}, escape={literal(escape)}"
 
 
+def csv_reader(files: str, columns: list[str], dialect, name: str, nullstr: bool = True, hive: bool = False) -> str:
+    """DuckDB ``read_csv`` of ``files`` (SQL: a path or a list) as text columns, broken rows to ``name``'s reject tables.
+
+    ``nullstr`` keeps an empty cell an empty string (not NULL), at some cost in time;
+    ``hive`` adds the partition columns of hive-style paths.
+    """
+    typed = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
+    empty = ", nullstr='\x01\x02'" if nullstr else ""
+    partitions = ", hive_partitioning=true" if hive else ""
+    return (
+        f"read_csv({files}, header=true, auto_detect=false, columns={typed}, "
+        f"{_reader_options(dialect)}, strict_mode=true, ignore_errors=true, "
+        f"store_rejects=true, rejects_table={literal(name + '__rejects')}, "
+        f"rejects_scan={literal(name + '__scans')}{empty}, "
+        f"max_line_size={MAX_FIELD_BYTES * 2}{partitions})"
+    )
+
+
 def open_csv(con, path: Path, label: str, name: str, dialect=None) -> TextTable:
     """Register ``path`` as text view ``name``; structural issues go to its report.
 
@@ -217,16 +235,9 @@ def open_csv(con, path: Path, label: str, name: str, dialect=None) -> TextTable:
     _check_header(table)
     if not table.readable:
         return table
-    columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in table.columns) + "}"
-    reader = (
-        f"read_csv({literal(str(path))}, header=true, auto_detect=false, columns={columns}, "
-        f"{_reader_options(dialect)}, strict_mode=true, ignore_errors=true, "
-        f"store_rejects=true, rejects_table={literal(name + '__rejects')}, "
-        f"rejects_scan={literal(name + '__scans')}, nullstr='\x01\x02', "
-        f"max_line_size={MAX_FIELD_BYTES * 2})"
-    )
+    reader = csv_reader(literal(str(path)), table.columns, dialect, name)
     # The same reader without ``nullstr`` (which costs time): an empty cell reads as NULL there.
-    table.source = reader.replace(", nullstr='\x01\x02'", "")
+    table.source = csv_reader(literal(str(path)), table.columns, dialect, name, nullstr=False)
     table.row_sql = "rowid + 1"
     con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT row_number() OVER () AS __row, * FROM {reader}")
     return table

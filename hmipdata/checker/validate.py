@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 from hmipdata.checker.dialect import DecodeProblem, Dialect, normalise, parse_dialect, remap
@@ -176,13 +177,22 @@ def validate_source(
     limit: int | None = 5,
     watch: Watcher | None = None,
     dialect: dict | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
 ) -> Report:
     """One file, or many as one dataset: a glob, a directory (hive layouts too), or, when ``source``
-    is None, the ``path`` list of a v2 multipart resource given as the schema."""
+    is None, the ``path`` list of a v2 multipart resource given as the schema.
+
+    ``engine="spark"`` runs the same checks on Spark (hmipdata/checker/spark_engine.py), one file at a time.
+    """
     from hmipdata.checker.dataset import expand, is_dataset, validate_dataset
 
     if dialect is None:
         dialect = resource_dialect(schema_path)
+    if engine == "spark":
+        from hmipdata.checker.spark_engine import validate_source as on_spark
+
+        return on_spark(source, schema_path, package=package, limit=limit, dialect=dialect, master=spark_master)
     if source is None:
         data = read_mapping(schema_path)
         paths = data.get("path") if "schema" in data else None
@@ -210,6 +220,5 @@ def resource_dialect(path: Path) -> dict | None:
 
 def capped(report: Report, limit: int) -> Report:
     """The same report with at most ``limit`` examples per group (counts unchanged)."""
-    return Report(
-        [Group(g.path, g.code, g.column, g.rule, g.count, g.examples[:limit], g.severity) for g in report.groups]
-    )
+    groups = [Group(g.path, g.code, g.column, g.rule, g.count, g.examples[:limit], g.severity) for g in report.groups]
+    return replace(report, groups=groups)  # the same kind of report (a Spark report keeps its notes)

@@ -15,27 +15,18 @@ editors (see :data:`JSON_SCHEMAS`).
 from __future__ import annotations
 
 import json
+import operator
 import sys
+from functools import reduce
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
 from hmipdata.checker.schema import TYPES
+from hmipdata.project.checks import KINDS, Kind
+from hmipdata.project.checks.base import Names
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _listed(value: Any) -> Any:
-    """A single name stands for a list of one, as Table Schema allows (``primaryKey: id``)."""
-    return [value] if isinstance(value, str) else value
-
-
-Names = Annotated[
-    list[str],
-    BeforeValidator(_listed),
-    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
-]
 Count = Annotated[int, Field(ge=0)]
 Scalar = Annotated[Any, WithJsonSchema({"type": ["string", "number", "boolean"]})]
 
@@ -139,51 +130,17 @@ class CheckBase(Strict):
     """One line saying what the check verifies."""
 
 
-class TotalCheck(CheckBase):
-    """Printed totals equal the sum of their parts."""
-
-    kind: Literal["total"]
-    value: str
-    """The numeric column summed."""
-    total_flag: str
-    """The boolean column marking the printed total rows."""
-    group_by: Names = []
-    """Columns the parts and their total share."""
-    where: str | None = None
-    """Optional SQL filter on the rows checked."""
+def _check_model(kind: Kind) -> type[CheckBase]:
+    """The model of one check kind, from the parameters its module declares."""
+    fields: dict[str, Any] = {"kind": (Literal[kind.name], ...)}
+    for p in kind.params:
+        default = ... if p.required else p.default
+        fields[p.name] = (p.type, Field(default, description=p.description or None))
+    return create_model(kind.model_name, __base__=CheckBase, __doc__=kind.description, **fields)
 
 
-class WeekdayCheck(CheckBase):
-    """A date column falls on a given weekday."""
-
-    kind: Literal["weekday"]
-    column: str
-    """The date column."""
-    weekday: Literal[WEEKDAYS]  # type: ignore[valid-type]
-    where: str | None = None
-    """Optional SQL filter on the rows checked."""
-
-
-class ExpressionCheck(CheckBase):
-    """A SQL boolean holds on every row."""
-
-    kind: Literal["expression"]
-    expression: str
-    """A SQL boolean that must hold on every row."""
-    where: str | None = None
-    """Optional SQL filter on the rows checked."""
-
-
-class QueryCheck(CheckBase):
-    """SQL returning one row per failure."""
-
-    kind: Literal["query"]
-    sql: str
-    """SQL returning one row per failure, with a message column and optionally _line."""
-
-
-Check = Annotated[TotalCheck | WeekdayCheck | ExpressionCheck | QueryCheck, Field(discriminator="kind")]
-CHECK_KINDS = {"total": TotalCheck, "weekday": WeekdayCheck, "expression": ExpressionCheck, "query": QueryCheck}
+CHECK_MODELS = {name: _check_model(kind) for name, kind in KINDS.items()}
+Check = Annotated[reduce(operator.or_, CHECK_MODELS.values()), Field(discriminator="kind")]
 
 
 class LayoutDecl(Strict):

@@ -15,7 +15,8 @@ from typing import Any
 
 from hmipdata.checker.errors import CATALOGUE, Issue
 from hmipdata.checker.inputs import file_problem
-from hmipdata.project.constraint_rules import NUMERIC, field_constraints
+from hmipdata.project.checks import KINDS
+from hmipdata.project.constraint_rules import field_constraints
 from hmipdata.project.declarations import did_you_mean, issue
 from hmipdata.project.yamllines import Document
 
@@ -81,15 +82,14 @@ def _keys(doc: Document, table) -> Iterator[Issue]:
 
 
 def _checks(doc: Document, table) -> Iterator[Issue]:
+    """Every column a check's parameters name (as its kind declares) exists and has a type that fits."""
     types = {f.name: f.type for f in table.schema_.fields}
     for i, check in enumerate(table.checks):
-        named = (
-            [("value", check.value, NUMERIC - {"year"}), ("total_flag", check.total_flag, {"boolean"})]
-            if check.kind == "total"
-            else []
-        )
-        named += [("group_by", g, None) for g in check.group_by] if check.kind == "total" else []
-        named += [("column", check.column, {"date", "datetime"})] if check.kind == "weekday" else []
+        named = []
+        for param in KINDS[check.kind].params:
+            value = getattr(check, param.name) if param.column else None
+            columns = value if isinstance(value, list) else [value] if value is not None else []
+            named += [(param.name, column, param.fits) for column in columns]
         for key, column, fits in named:
             at = ("checks", i, key)
             if column not in types:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hmipdata.checker.errors import Issue, Report
+from hmipdata.project.checks import KINDS
 from hmipdata.project.yamllines import Document, Path_, YamlProblem, read_document
 
 LABELS = {
@@ -42,7 +43,7 @@ EXPECTED = {
 REQUIRED_HINTS = {
     "name": "add name: a lowercase snake_case name",
     "id": "add id: a name unique across the package, e.g. caseloads-totals",
-    "kind": "add kind: one of total, weekday, expression, query",
+    "kind": f"add kind: one of {', '.join(KINDS)}",
     "schema": "add schema: with its fields",
     "fields": "add fields: with one '- name: ...' item per column",
     "version": "add version: as MAJOR.MINOR.PATCH, e.g. 1.0.0",
@@ -158,9 +159,8 @@ def _model_issue(model, doc: Document, error: dict) -> Issue:
         return issue(doc, path, f"unknown key {key!r} in {describe(doc, parent)}", hint)
     if kind == "missing":
         key = str(rest[-1]) if rest else "?"
-        return issue(
-            doc, path, f"{describe(doc, path)} lacks the required key {key!r}", REQUIRED_HINTS.get(key, f"add {key}:")
-        )
+        hint = _parameter_hint(doc, path, key) or REQUIRED_HINTS.get(key, f"add {key}:")
+        return issue(doc, path, f"{describe(doc, path)} lacks the required key {key!r}", hint)
     if kind == "union_tag_invalid":
         tag = error["ctx"]["tag"]
         kinds = [k.strip("'") for k in error["ctx"]["expected_tags"].split(", ")]
@@ -183,6 +183,19 @@ def _model_issue(model, doc: Document, error: dict) -> Issue:
     value = error["input"]
     shown = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
     return issue(doc, path, f"{where} must be {expected}, not {shown}", hint)
+
+
+def _parameter_hint(doc: Document, path: Path_, key: str) -> str | None:
+    """For a check lacking a parameter of its kind: ``add expression: <what its kind says it is>``."""
+    node: Any = doc.data
+    for part in path:
+        node = _child(node, part)
+    in_check = len(path) > 1 and path[-2] == "checks" and isinstance(node, dict)
+    kind = KINDS.get(str(node.get("kind"))) if in_check else None
+    param = kind.param(key) if kind else None
+    if param is None or not param.description:
+        return None
+    return f"add {key}: {param.description[0].lower()}{param.description[1:].rstrip('.')}"
 
 
 def check_shape(model, doc: Document) -> tuple[Any, list[Issue]]:

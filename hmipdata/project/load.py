@@ -55,9 +55,7 @@ def _load_raw(con, project: Project, resource: Resource, limit: int) -> Report:
     if not table.readable or len(table.header) != len(resource.schema.fields):
         return report
     report.extend(_invisible_spaces(con, table, resource, stats, limit))
-    typed = typed_select(table, resource.schema).replace(
-        "SELECT __row AS _row", f"SELECT {_line_sql(con, table, stats)} AS _line", 1
-    )
+    typed = typed_select(table, resource.schema, _line_sql(con, table, stats), "_line")
     con.execute(f"CREATE TABLE {ident(resource.name)} AS {typed} ORDER BY _line")
     printed = ", ".join(f"c{i} AS {ident(f.name)}" for i, f in enumerate(resource.schema.fields))
     con.execute(
@@ -144,9 +142,7 @@ def _load_derived(con, project: Project, resource: Resource, limit: int) -> Repo
     found, stats = validate_text_table(con, table, resource.schema, limit=limit)
     shorthand_hints(found)
     report.extend(found)
-    typed = typed_select(table, resource.schema).replace(
-        "SELECT __row AS _row", "SELECT __line AS _line" if line else "SELECT __row AS _line", 1
-    )
+    typed = typed_select(table, resource.schema, "__line" if line else "__row", "_line")
     con.execute(f"CREATE TABLE {ident(resource.name)} AS {typed} ORDER BY _line")
     resolve = _resolver(con, project, resource.name)
     report.extend(check_foreign_keys(con, table, resource.schema, resolve, limit, stats))

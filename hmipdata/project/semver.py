@@ -79,6 +79,11 @@ def parse_version(text: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
+def is_version(text: str) -> bool:
+    """True for ``X.Y.Z`` (a release folder's name, say); the one test of a version's shape."""
+    return SEMVER.fullmatch(str(text)) is not None
+
+
 def bump_class(old: str, new: str) -> str | None:
     """'major', 'minor' or 'patch' for the step from ``old`` to ``new``; None if not higher."""
     a, b = parse_version(old), parse_version(new)

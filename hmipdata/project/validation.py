@@ -19,7 +19,7 @@ def check_project(project: Project, limit: int = 5, writable: Path | None = None
     import duckdb
 
     from hmipdata.project.changelog import read_changelog
-    from hmipdata.project.checks import run_checks, sql_problems
+    from hmipdata.project.checks.run import run_checks, sql_problems
     from hmipdata.project.citation import check_citation
     from hmipdata.project.load import load_project_tables
     from hmipdata.project.sandbox import sandbox

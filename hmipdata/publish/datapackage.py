@@ -4,6 +4,7 @@ The descriptor is valid against the official Data Package v2 JSON Schema and
 readable by v1 tools: every CSV table is a tabular data
 resource (v2 ``type: table``, v1 ``profile: tabular-data-resource``, which R's
 ``frictionless`` package requires); each Parquet copy is a plain resource.
+Which formats are resources is the registry's (:mod:`hmipdata.publish.formats`).
 Nothing in it depends on the wall clock:
 ``created`` is the release date of the version in CHANGELOG.md.
 """
@@ -20,6 +21,7 @@ from hmipdata.checker.errors import SchemaError
 from hmipdata.checker.schema import Field, Resource, TableSchema
 from hmipdata.project.changelog import entry_for
 from hmipdata.project.package import Project
+from hmipdata.publish.formats import Format, package_resources
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABULAR = "tabular-data-resource"
@@ -123,47 +125,62 @@ def source_descriptor(source_id: str, sources: dict[str, dict[str, str]]) -> dic
 def resource_descriptors(
     project: Project, resource: Resource, out: Path, sources: dict[str, dict[str, str]] | None = None
 ) -> list[dict[str, Any]]:
-    """The CSV resource of a published table (a tabular data resource) and its Parquet copy."""
+    """A published table's resources, one per data-package format of the registry: the tabular
+    data resource (CSV) first, then its copies (Parquet)."""
     sources = read_sources(out) if sources is None else sources
-    schema = schema_descriptor(resource.schema)
-    base: dict[str, Any] = {"profile": TABULAR, "type": "table"}
     described = {"title": resource.title, "description": resource.description}
     if resource.sources:
         described["sources"] = [source_descriptor(s, sources) for s in resource.sources]
-    csv_path, parquet_path = data_file(resource, "csv"), data_file(resource, "parquet")
+    formats = package_resources()
+    table_path = data_file(resource, formats[0].extension)
     return [
-        {
-            "name": resource.name,
-            **base,
-            "path": csv_path,
-            "scheme": "file",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            **described,
-            **file_facts(out / csv_path),
-            "schema": schema,
-        },
-        {
-            # A plain resource (no v2 ``type``, which may only be "table"):
-            # frictionless 5 reads nullable Parquet integers as NaN and so
-            # cannot check it against the integer schema. It has no bytes or
-            # hash either (frictionless cannot count Parquet bytes); the
-            # release's SHA256SUMS covers the file.
-            "name": f"{resource.name}_parquet",
-            "path": parquet_path,
-            "scheme": "file",
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            **described,
-            "title": f"{resource.title} (Parquet)",
-            "description": f"The {resource.name} table in Parquet, with the same columns and types as {csv_path}.",
-            # The columns, typed ``any``: the values are checked in the CSV twin, and without
-            # a schema frictionless guesses types from a sample (a mostly blank text column
-            # read as a year-month).
-            "schema": {"fields": [{"name": f.name, "type": "any"} for f in resource.schema.fields]},
-        },
+        _table_descriptor(resource, fmt, out, described)
+        if fmt.resource == "table"
+        else _copy_descriptor(resource, fmt, described, table_path)
+        for fmt in formats
     ]
+
+
+def _table_descriptor(resource: Resource, fmt: Format, out: Path, described: dict[str, Any]) -> dict[str, Any]:
+    """The tabular data resource: typed schema, bytes and hash."""
+    path = data_file(resource, fmt.extension)
+    return {
+        "name": resource.name,
+        "profile": TABULAR,
+        "type": "table",
+        "path": path,
+        "scheme": "file",
+        "format": fmt.name,
+        "mediatype": fmt.media_type,
+        "encoding": "utf-8",
+        **described,
+        **file_facts(out / path),
+        "schema": schema_descriptor(resource.schema),
+    }
+
+
+def _copy_descriptor(resource: Resource, fmt: Format, described: dict[str, Any], table_path: str) -> dict[str, Any]:
+    """The same table in another format, as a plain resource.
+
+    No v2 ``type`` (which may only be "table"): frictionless 5 reads nullable
+    Parquet integers as NaN and so cannot check it against the integer schema.
+    It has no bytes or hash either (frictionless cannot count Parquet bytes);
+    the release's SHA256SUMS covers the file.
+    """
+    return {
+        "name": f"{resource.name}_{fmt.name}",
+        "path": data_file(resource, fmt.extension),
+        "scheme": "file",
+        "format": fmt.name,
+        "mediatype": fmt.media_type,
+        **described,
+        "title": f"{resource.title} ({fmt.label})",
+        "description": f"The {resource.name} table in {fmt.label}, with the same columns and types as {table_path}.",
+        # The columns, typed ``any``: the values are checked in the tabular twin, and without
+        # a schema frictionless guesses types from a sample (a mostly blank text column
+        # read as a year-month).
+        "schema": {"fields": [{"name": f.name, "type": "any"} for f in resource.schema.fields]},
+    }
 
 
 def created(project: Project) -> str | None:

@@ -81,13 +81,16 @@ def _table_diff(con, name: str, old_dir: Path, new_dir: Path, old_res: dict, new
 
     con.execute(f"CREATE OR REPLACE TEMP VIEW o AS SELECT * FROM {read(old_dir, old_res)}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW n AS SELECT * FROM {read(new_dir, new_res)}")
-    on = " AND ".join(f"o.{ident(k)} IS NOT DISTINCT FROM n.{ident(k)}" for k in key)
-    shown = " || ', ' || ".join(f"'{k}=' || coalesce(x.{ident(k)}, '')" for k in key)
+
+    def on(a: str, b: str) -> str:
+        return " AND ".join(f"{a}.{ident(k)} IS NOT DISTINCT FROM {b}.{ident(k)}" for k in key)
+
+    def shown(x: str) -> str:
+        return " || ', ' || ".join(f"'{k}=' || coalesce({x}.{ident(k)}, '')" for k in key)
 
     def keys(a: str, b: str) -> tuple[int, list[str]]:
-        on_ab = on.replace("o.", "a.").replace("n.", "b.")
         rows = con.execute(
-            f"SELECT {shown.replace('x.', 'a.')} FROM {a} AS a ANTI JOIN {b} AS b ON {on_ab} ORDER BY 1"
+            f"SELECT {shown('a')} FROM {a} AS a ANTI JOIN {b} AS b ON {on('a', 'b')} ORDER BY 1"
         ).fetchall()
         return len(rows), [r[0] for r in rows[:MAX_ROWS]]
 
@@ -102,7 +105,7 @@ def _table_diff(con, name: str, old_dir: Path, new_dir: Path, old_res: dict, new
             for c in common
         )
         rows = con.execute(
-            f"SELECT {shown.replace('x.', 'n.')}, {diffs} AS d FROM o JOIN n ON {on} WHERE d <> '' ORDER BY 1"
+            f"SELECT {shown('n')}, {diffs} AS d FROM o JOIN n ON {on('o', 'n')} WHERE d <> '' ORDER BY 1"
         ).fetchall()
         changed_rows = len(rows)
         changed = [f"{k}{d}" for k, d in rows[:MAX_ROWS]]

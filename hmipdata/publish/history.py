@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from hmipdata.checker.errors import HmipdataError
-from hmipdata.project.semver import parse_version
+from hmipdata.project.semver import is_version, parse_version
 from hmipdata.publish.content import changed_tables, content_record
 
 CONTENTS = "CONTENTS.sha256"
@@ -39,15 +39,7 @@ def recorded_versions(root: Path) -> list[str]:
     """Versions with a content record in the repository, oldest first."""
     base = Path(root) / "releases"
     found = [p.parent.name for p in base.glob(f"*/{CONTENTS}")] if base.is_dir() else []
-    return sorted((v for v in found if _is_version(v)), key=parse_version)
-
-
-def _is_version(text: str) -> bool:
-    try:
-        parse_version(text)
-    except Exception:
-        return False
-    return True
+    return sorted((v for v in found if is_version(v)), key=parse_version)
 
 
 def _git(root: Path, *args: str, binary: bool = False):

@@ -1,4 +1,4 @@
-"""Write the published tables: DuckDB database, CSV, Parquet and datapackage.json."""
+"""Write the published tables: the DuckDB database, each format of the registry (CSV, Parquet) and datapackage.json."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hmipdata.checker.schema import Field, Resource, TableSchema
 from hmipdata.checker.sqlrules import check_constraint_sql, comment_sql, duckdb_type, ident, literal
 from hmipdata.project.package import Project
 from hmipdata.publish.datapackage import created, data_file, read_sources, source_descriptor, write_datapackage
+from hmipdata.publish.formats import built, published_select
 
 DATABASE = "hmipdata.duckdb"
 # DuckDB 1.2 to 2.0 and DuckDB-WASM 1.32 read this storage version; with the small
@@ -23,31 +24,6 @@ METADATA = "metadata"
 # a foreign key gives), which keeps the file within 1.5 MB. The other
 # references are FOREIGN KEYs.
 TYPED_REFERENCES = {("sources", "source_id"): "source_id"}
-
-
-def _order_by(resource: Resource) -> str:
-    keys = resource.schema.primary_key or resource.schema.field_names
-    return ", ".join(ident(k) for k in keys)
-
-
-FORMULA_START = r"^[=+\-@\t\r]"
-
-
-def published_select(resource: Resource, source: str = "", spreadsheet_safe: bool = False) -> str:
-    """The published columns of a loaded table, in a fixed row order.
-
-    With ``spreadsheet_safe``, a text cell starting like a formula (=, +, -, @,
-    tab, CR) gets a leading apostrophe so spreadsheets show it as text; numbers
-    are untouched.
-    """
-    cols = []
-    for f in resource.schema.fields:
-        col = ident(f.name)
-        if spreadsheet_safe and f.type in ("string", "any"):
-            quote = literal("'")
-            col = f"CASE WHEN regexp_matches({col}, {literal(FORMULA_START)}) THEN {quote} || {col} ELSE {col} END AS {col}"
-        cols.append(col)
-    return f"SELECT {', '.join(cols)} FROM {source}{ident(resource.name)} ORDER BY {_order_by(resource)}"
 
 
 def column_type(f: Field) -> str:
@@ -272,16 +248,11 @@ def write_database(con, project: Project, path: Path) -> None:
 
 
 def write_files(con, project: Project, out: Path) -> None:
-    """CSV and Parquet per published table (byte-identical across runs)."""
+    """Each published table in every format the registry writes into ``build/`` (byte-identical across runs)."""
     (out / "data").mkdir(parents=True, exist_ok=True)
     for resource in project.published:
-        query = published_select(resource)
-        csv_query = published_select(resource, spreadsheet_safe=True)
-        csv_path, parquet_path = out / data_file(resource, "csv"), out / data_file(resource, "parquet")
-        con.execute(
-            f"COPY ({csv_query}) TO {literal(str(csv_path))} (FORMAT csv, HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')"
-        )
-        con.execute(f"COPY ({query}) TO {literal(str(parquet_path))} (FORMAT parquet, COMPRESSION zstd)")
+        for fmt in built():
+            fmt.write(con, resource, out / data_file(resource, fmt.extension))
 
 
 def write_outputs(con, project: Project, out: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hmipdata.checker.errors import Issue, Report
 from hmipdata.checker.pandera_schema import pandera_schema
 from hmipdata.project.package import Project
-from hmipdata.publish.outputs import published_select
+from hmipdata.publish.formats import published_select
 
 
 def check_published(con, project: Project) -> Report:

@@ -26,7 +26,7 @@ from hmipdata.project.changelog import Entry, entry_for
 from hmipdata.project.package import Project, load_project
 from hmipdata.project.publication import publication
 from hmipdata.project.semver import parse_version, snapshot
-from hmipdata.publish.atomic import atomic_write_text
+from hmipdata.publish.atomic import atomic_write_text, point_symlink
 from hmipdata.publish.content import changed_tables, content_record, sha256_file
 from hmipdata.publish.faults import checkpoint
 from hmipdata.publish.outputs import DATABASE
@@ -178,9 +178,5 @@ def _record(root: Path, project: Project, version: str, contents: str) -> None:
 
 
 def point_latest(releases: Path, version: str) -> None:
-    link = releases / "latest"
-    temp = releases / f".latest-{os.getpid()}"
-    if temp.is_symlink():
-        temp.unlink()
-    temp.symlink_to(version)
-    os.replace(temp, link)
+    """``releases/latest`` names ``version``, switched with one rename."""
+    point_symlink(releases / "latest", version, releases / f".latest-{os.getpid()}", "release-latest")

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from hmipdata.publish.atomic import point_symlink
 from hmipdata.publish.faults import checkpoint
+from hmipdata.publish.formats import downloads, register_site_writer
 from hmipdata.publish.lock import build_lock, collect_site_stale
 from hmipdata.site.anomalies import anomalies_page
 from hmipdata.site.cite import cite_page, write_citations
@@ -34,7 +35,7 @@ from hmipdata.site.releases import find_releases, releases_page
 from hmipdata.site.search import search_page, write_index
 from hmipdata.site.sqlpage import sql_page
 from hmipdata.site.wasm import Engine, install_engine
-from hmipdata.site.workbook import build_workbook
+from hmipdata.site.workbook import Workbook, build_workbook
 from hmipdata.site.xlsx import write_xlsx
 
 ASSETS = Path(__file__).parent / "assets"
@@ -48,19 +49,36 @@ class SiteResult:
 
 
 def write_downloads(ctx: SiteContext, out: Path) -> None:
-    """Every table as CSV, Parquet, XLSX and ODS; the database (compact); the package; one workbook of every table."""
+    """Every table in each download format of the registry; the database (compact); the package; one workbook of every table."""
     place(ctx.build / DATAPACKAGE, out / DATAPACKAGE)
-    shutil.copyfile(ctx.build / DATABASE, out / DATABASE)  # already compact (publish/outputs.py), readable by DuckDB-WASM
+    # already compact (publish/outputs.py), readable by DuckDB-WASM
+    shutil.copyfile(ctx.build / DATABASE, out / DATABASE)
     for resource in ctx.tables:
-        for suffix in ("csv", "parquet"):
-            place(ctx.build / download(resource, suffix), out / download(resource, suffix))
-        write_table_json(ctx, resource, out / download(resource, "json"))
-        book = build_workbook(ctx, [resource], f"{ctx.publication.site_name}: {resource.title}")
-        write_xlsx(book, out / download(resource, "xlsx"))
-        write_ods(book, out / download(resource, "ods"))
+        for fmt in downloads():
+            target = out / download(resource, fmt.extension)
+            if fmt.write is not None:  # written into build/ (and each release): the site ships that file
+                place(ctx.build / download(resource, fmt.extension), target)
+            elif fmt.site_writer is not None:
+                fmt.site_writer(ctx, resource, target)
+            else:
+                raise RuntimeError(f"output format {fmt.name!r} has no writer")
+    _TABLE_BOOK.clear()
     everything = build_workbook(ctx, ctx.tables, f"{ctx.project.meta.get('title', 'hmipdata')}: every table")
     write_xlsx(everything, out / f"{WORKBOOK}.xlsx")
     write_ods(everything, out / f"{WORKBOOK}.ods")
+
+
+_TABLE_BOOK: list = []  # [ctx, table name, workbook]: the last table's workbook, shared by its XLSX and ODS
+
+
+def _table_workbook(ctx: SiteContext, resource) -> Workbook:
+    if not (_TABLE_BOOK and _TABLE_BOOK[0] is ctx and _TABLE_BOOK[1] == resource.name):
+        _TABLE_BOOK[:] = [
+            ctx,
+            resource.name,
+            build_workbook(ctx, [resource], f"{ctx.publication.site_name}: {resource.title}"),
+        ]
+    return _TABLE_BOOK[2]
 
 
 def write_table_json(ctx: SiteContext, resource, target: Path) -> None:
@@ -77,6 +95,11 @@ def write_table_json(ctx: SiteContext, resource, target: Path) -> None:
         "rows": rows,
     }
     target.write_text(json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+register_site_writer("xlsx", lambda ctx, resource, target: write_xlsx(_table_workbook(ctx, resource), target))
+register_site_writer("ods", lambda ctx, resource, target: write_ods(_table_workbook(ctx, resource), target))
+register_site_writer("json", write_table_json)
 
 
 def report_url(ctx: SiteContext, path: str) -> str:

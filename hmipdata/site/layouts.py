@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from hmipdata.checker.schema import Resource
 from hmipdata.project.markers import marker_targets
+from hmipdata.site.marks import Marks, mark_table
 from hmipdata.site.tables import TableSpec, aligned, category_labels, field_label, own_decimals, render
 
 
@@ -87,8 +88,9 @@ def _cells(layout: Layout, frame, wide, keys, spanner_value, across_value):
     return merged
 
 
-def pivot(layout: Layout, resource: Resource, frame):
-    """The wide frame and the TableSpec that renders it."""
+def pivot(layout: Layout, resource: Resource, frame, origins: dict | None = None):
+    """The wide frame and the TableSpec that renders it; ``origins`` (if given) receives, for each value
+    column, the tidy column it shows and the ``_frame_row`` of each of its cells."""
     schema = resource.schema
     enum = {f.name: f.constraints.get("enum") for f in schema.fields}
     fields = {f.name: f for f in schema.fields}
@@ -110,6 +112,8 @@ def pivot(layout: Layout, resource: Resource, frame):
             for v_i, value in enumerate(values):
                 name = f"c{s_i}_{a_i}_{v_i}"
                 wide[name] = printed(merged, value, fields[value])
+                if origins is not None and "_frame_row" in merged.columns:
+                    origins[name] = (value, list(merged["_frame_row"]))
                 right.append(name)
                 spec["labels"][name] = _label(layout, a_value) if layout.across else field_label(fields[value])
                 if value in marker_of:
@@ -150,10 +154,35 @@ def marker_cells_of(merged, value: str, marker: str) -> dict[int, str]:
     }
 
 
-def layout_table(resource: Resource, frame) -> str | None:
+def layout_table(resource: Resource, frame, marks: Marks | None = None) -> str | None:
     """great-tables HTML of the table in its source layout, or None if it has none."""
     layout = layout_for(resource)
     if layout is None:
         return None
-    wide, spec = pivot(layout, resource, frame)
-    return render(wide, spec)
+    origins: dict = {}
+    if marks:
+        frame = frame.assign(_frame_row=range(len(frame)))
+    wide, spec = pivot(layout, resource, frame, origins)
+    markup = render(wide.drop(columns=["_frame_row"], errors="ignore"), spec)
+    return mark_table(markup, layout_cells(wide, spec, origins, marks)) if marks else markup
+
+
+def layout_cells(wide, spec: TableSpec, origins: dict, marks: Marks) -> dict[tuple[int, int], tuple[str, ...]]:
+    """Anomaly marks by cell of the layout: a value's own cell when the anomaly names that value (or its
+    printed text), else the row's stub."""
+    visible = ([spec.stub] if spec.stub else []) + [c for c in wide.columns if c not in (spec.stub, spec.group)]
+    cells: dict[tuple[int, int], set[str]] = {}
+    for name, (value, rows) in origins.items():
+        for r, i in enumerate(rows):
+            if i is None or i != i:
+                continue
+            own = {
+                a for (p, c), ids in marks.cells.items() if p == i and c in (value, f"{value}_as_printed") for a in ids
+            }
+            other = {a for (p, c), ids in marks.cells.items() if p == i for a in ids} - own
+            other |= set(marks.rows.get(int(i), ()))
+            if own:
+                cells.setdefault((r, visible.index(name)), set()).update(own)
+            if other:
+                cells.setdefault((r, 0), set()).update(other)
+    return {k: tuple(sorted(v)) for k, v in cells.items()}

@@ -23,6 +23,7 @@ from hmipdata.site.html import (
     simple_table,
 )
 from hmipdata.site.layouts import layout_for, layout_table
+from hmipdata.site.marks import anomalies_section, table_marks
 from hmipdata.site.metadata import data_catalog, dataset
 from hmipdata.site.paths import (
     DATABASE,
@@ -81,6 +82,7 @@ def source_block(ctx, page: str, resource: Resource, frame) -> str:
             who = f"{esc(s.get('publisher') or 'Unknown publisher')}, {esc(long_date(s.get('publication_date', '')))}"
             url = safe_url(s.get("url"))  # only http(s) addresses become links
             doc = f'<a href="{esc(url)}">{esc(s.get("title") or sid)}</a>' if url else esc(s.get("title"))
+            doc += "" if url else " (no web address recorded)"
             details = link(page, source_anchor(sid), "about this source")
             docs.append(f"{doc} ({who}; {details})")
         else:
@@ -191,11 +193,13 @@ def logical_order(resource: Resource, frame):
 def table_page_html(ctx, out, resource: Resource) -> Page:
     page = table_page(resource)
     frame = logical_order(resource, ctx.frames[resource.name])
+    marks = table_marks(ctx, resource, frame)
     sections = [
         breadcrumbs(page, [("index.html", "Home"), ("index.html#tables", "Tables")], resource.title),
         f"<h1>{esc(resource.title)}</h1>",
         f'<p class="lede">{inline(resource.description)}</p>',
         source_block(ctx, page, resource, frame),
+        anomalies_section(ctx, page, marks),
         cite_section(ctx, page, resource, frame),
         f'<section aria-labelledby="download"><h2 id="download">Download</h2>'
         f"{download_links(ctx, out, page, resource)}"
@@ -213,12 +217,13 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
     if layout:
         sections.append(
             f'<section aria-labelledby="layout"><h2 id="layout">As laid out in the source</h2>'
-            f"<p>{esc(layout.note)}</p>{layout_table(resource, frame)}</section>"
+            f"<p>{esc(layout.note)}</p>{layout_table(resource, frame, marks)}</section>"
         )
     sections.append(
         f'<section aria-labelledby="data"><h2 id="data">The table</h2><p>Every row and column as published, '
-        f"in the order of its key ({', '.join(f'<code>{esc(k)}</code>' for k in resource.schema.primary_key)}), each listed in its declared order (a printed total last where the schema says so)."
-        f"</p>{full_table(resource, frame, suffixes=unit_suffixes(ctx))}</section>"
+        f"in the order of its key ({', '.join(f'<code>{esc(k)}</code>' for k in resource.schema.primary_key)}), each listed in its declared order (a printed total last where the schema says so). "
+        "Figures keep their own decimals, as printed."
+        f"</p>{full_table(resource, frame, suffixes=unit_suffixes(ctx), marks=marks)}</section>"
     )
     sections.append(snippets(ctx, resource))
     return Page(

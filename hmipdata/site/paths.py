@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from hmipdata.checker.schema import Resource
 from hmipdata.publish.datapackage import data_file
+from hmipdata.publish.formats import downloads
 
 DATABASE = "hmipdata.duckdb"
 DATAPACKAGE = "datapackage.json"
 WORKBOOK = "hmipdata"  # hmipdata.xlsx / hmipdata.ods: every table in one workbook
-FORMATS = (
-    ("csv", "CSV", "text/csv"),
-    ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet"),
-    ("parquet", "Parquet", "application/vnd.apache.parquet"),
-    ("json", "JSON", "application/json"),
-)
+# (extension, label, media type) of each table's downloads, from the registry of output formats
+FORMATS = tuple((f.extension, f.label, f.media_type) for f in downloads())
 
 
 def slug(name: str) -> str:

@@ -8,19 +8,15 @@ copied) into the site under ``releases/<version>/``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hmipdata.project.semver import is_version, parse_version
+from hmipdata.publish.content import sha256_file
 from hmipdata.site.html import Page, esc, human_bytes, link, long_date, markdown, simple_table
 
 PAGE = "releases.html"
-VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
 
 
 @dataclass
@@ -39,8 +35,8 @@ def find_releases(build: Path) -> list[Release]:
         return []
     out = []
     for d in sorted(
-        (p for p in base.iterdir() if p.is_dir() and not p.is_symlink() and VERSION.match(p.name)),
-        key=lambda p: version_key(p.name),
+        (p for p in base.iterdir() if p.is_dir() and not p.is_symlink() and is_version(p.name)),
+        key=lambda p: parse_version(p.name),
     ):
         files = sorted(p.relative_to(d).as_posix() for p in d.rglob("*") if p.is_file())
         release = Release(d.name, d, files)
@@ -52,7 +48,7 @@ def find_releases(build: Path) -> list[Release]:
                 if m:
                     release.checksums[m.group(2)] = m.group(1).lower()
         else:
-            release.checksums = {f: hashlib.sha256((d / f).read_bytes()).hexdigest() for f in files}
+            release.checksums = {f: sha256_file(d / f) for f in files}
         out.append(release)
     return out
 
@@ -107,7 +103,7 @@ def files_html(release: Release) -> str:
 def releases_page(ctx, releases: list[Release]) -> Page:
     entries = {e.version: e for e in ctx.changelog}
     by_version = {r.version: r for r in releases}
-    versions = sorted(set(entries) | set(by_version), key=version_key, reverse=True)
+    versions = sorted(set(entries) | set(by_version), key=parse_version, reverse=True)
     body = [
         "<h1>Releases</h1>",
         '<p class="lede">Every version with its date, what changed and why, its files and their checksums.</p>',

@@ -16,7 +16,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from hmipdata.publish.formats import FORMULA_TRIGGERS
+
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from hmipdata.checker.schema import Field, Resource
 from hmipdata.project.markers import is_blank, marker_cells
 from hmipdata.site.html import esc
+from hmipdata.site.marks import Marks, mark_table
 
 INTEGER_TYPES = ("integer", "year")
 NUMERIC_TYPES = ("integer", "year", "number")
@@ -123,32 +124,54 @@ def own_decimals(value: float) -> str:
 
 
 def display_number(f: Field, value) -> str:
-    """A number as its field's display hints format it (decimals, thousands), else with its own decimals."""
-    display, seps = f.display, "," if f.display.get("thousands") else ""
+    """A number as the source prints it: its own decimals (43, not the declared 43.00), digits grouped
+    where the field's display hints say so."""
     if f.type in INTEGER_TYPES:
-        return format(int(value), seps or "d")
-    if "decimals" in display:
-        return format(float(value), f"{seps}.{int(display['decimals'])}f")
-    return own_decimals(float(value))
+        return format(int(value), "," if f.display.get("thousands") else "d")
+    text = own_decimals(float(value))
+    if f.display.get("thousands"):
+        whole, dot, fraction = text.partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        text = sign + format(int(whole.lstrip("-")), ",") + dot + fraction
+    return text
+
+
+def printed_numbers(resource: Resource, frame, skip=()):
+    """Decimal columns as text with their own decimals (and % for percentages), decimal points aligned."""
+    columns = []
+    for f in resource.schema.fields:
+        if f.type != "number" or f.name in skip or f.name not in frame.columns:
+            continue
+        if not columns:
+            frame = frame.copy()
+        suffix = "%" if f.display.get("percent") else ""
+        frame[f.name] = aligned([None if is_blank(v) else display_number(f, v) + suffix for v in frame[f.name]])
+        columns.append(f.name)
+    return frame, tuple(columns)
+
+
+_FIGURE = re.compile(r"[-\u2212]?[\d,]*(?:\.(\d*))?")
 
 
 def aligned(texts: list[str | None]) -> list[str | None]:
-    """Figures padded on the right with figure and punctuation spaces, so that their decimal points line up."""
+    """Figures padded after their digits with figure and punctuation spaces, so that their decimal points line
+    up whatever follows them (75%, 2.5 pp)."""
 
-    def decimals(t: str) -> int:
-        digits = t.rstrip("%").rstrip()
-        return len(digits) - digits.index(".") - 1 if "." in digits else 0
+    def split(t: str) -> tuple[str, int, str]:
+        m = _FIGURE.match(t)
+        if not any(ch.isdigit() for ch in m.group(0)):
+            return t, 0, ""  # not a figure (a GSS symbol, words): padded after, like a whole number
+        decimals = len(m.group(1)) if m.group(1) is not None else 0
+        return t[: m.end()], decimals, t[m.end() :]
 
-    widest = max((decimals(t) for t in texts if t), default=0)
+    widest = max((split(t)[1] for t in texts if t), default=0)
     out = []
     for t in texts:
         if not t or widest == 0:
             out.append(t)
             continue
-        k = decimals(t)
-        pad = (POINT_SPACE if k == 0 else "") + FIGURE_SPACE * (widest - k)
-        suffix = t[len(t.rstrip("%")) :]
-        out.append(t[: len(t) - len(suffix)] + pad + suffix if suffix else t + pad)
+        number, k, suffix = split(t)
+        out.append(number + (POINT_SPACE if k == 0 else "") + FIGURE_SPACE * (widest - k) + suffix)
     return out
 
 
@@ -222,10 +245,12 @@ def with_units(resource: Resource, frame, suffixes: dict[str, str]):
         return frame, ()
     frame = frame.copy()
     field_of_value = resource.schema.field("value")
-    frame["value"] = [
-        None if is_blank(v) else display_number(field_of_value, v) + suffixes.get(str(u), "")
-        for v, u in zip(frame["value"], frame["unit"], strict=True)
-    ]
+    frame["value"] = aligned(
+        [
+            None if is_blank(v) else display_number(field_of_value, v) + suffixes.get(str(u), "")
+            for v, u in zip(frame["value"], frame["unit"], strict=True)
+        ]
+    )
     return frame, ("value",)
 
 
@@ -248,11 +273,29 @@ def with_labels(resource: Resource, frame):
     return frame
 
 
-def full_table(resource: Resource, frame, table_id: str | None = None, suffixes: dict | None = None) -> str:
-    shown, texts = with_units(resource, frame, suffixes or {})
+def full_table(
+    resource: Resource, frame, table_id: str | None = None, suffixes: dict | None = None, marks: Marks | None = None
+) -> str:
+    """Every row and column, figures with their own decimals aligned; ``marks`` puts anomaly marks in rows and cells."""
+    shown, units = with_units(resource, frame, suffixes or {})
+    shown, numbers = printed_numbers(resource, shown, skip=units)
+    texts = (*units, *numbers)
     shown = with_labels(resource, shown)
     spec = full_table_spec(resource, frame, table_id)
     spec = replace(spec, formats={k: v for k, v in spec.formats.items() if k not in texts}, right=texts)
     markup = render(shown, spec)
     markup = markup.replace('class="gt-wrap"', 'class="gt-wrap" data-enhance="table"', 1)
-    return with_row_ids(markup, row_ids(resource, frame))
+    markup = with_row_ids(markup, row_ids(resource, frame))
+    return _marked(markup, spec, list(frame.columns), marks) if marks else markup
+
+
+def _marked(markup: str, spec: TableSpec, columns: list[str], marks: Marks) -> str:
+    """Anomaly marks by cell position: the stub (or first cell) for whole rows, else the named column's cell."""
+    visible = ([spec.stub] if spec.stub else []) + [c for c in columns if c != spec.stub]
+    cells: dict[tuple[int, int], tuple[str, ...]] = {}
+    for (row, column), ids in marks.cells.items():
+        if column in visible:
+            cells[(row, visible.index(column))] = ids
+    for row, ids in marks.rows.items():
+        cells[(row, 0)] = tuple(sorted({*cells.get((row, 0), ()), *ids}))
+    return mark_table(markup, cells, set(marks.rows))

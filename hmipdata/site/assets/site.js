@@ -15,9 +15,18 @@ function today() {
 
 for (const span of document.querySelectorAll("[data-today]")) span.textContent = today();
 
+// A cell's text without its anomaly marks (A02 beside 23 is a note, not part of the figure).
+function cellText(cell) {
+  if (!cell) return "";
+  if (!cell.querySelector(".anomaly-mark")) return cell.textContent;
+  const copy = cell.cloneNode(true);
+  for (const mark of copy.querySelectorAll(".anomaly-mark")) mark.remove();
+  return copy.textContent;
+}
+
 // A cell's value for sorting: a number when the cell is a figure, else its text.
 function sortKey(cell) {
-  const text = (cell ? cell.textContent : "").trim();
+  const text = cellText(cell).trim();
   const number = text.replace(/[\u2212]/g, "-").replace(/[,%\s\u2007\u2008]|pp$/g, "");
   if (number !== "" && !Number.isNaN(Number(number))) return { number: Number(number), text };
   return { number: null, text: text.toLowerCase() };

@@ -1,9 +1,8 @@
-"""Reconciliation checks declared in the schemas (``checks:``), run in DuckDB.
+"""Run the declared reconciliation checks in DuckDB.
 
-Kinds: ``total`` (printed totals equal the sum of their parts), ``weekday``
-(dates fall on a weekday), ``expression`` (a SQL condition holds on every
-row) and ``query`` (SQL returning one row per failure). A failure the
-anomalies register lists under the check's id is a known anomaly (warning).
+Each check compiles to SQL through its kind in the registry
+(:data:`hmipdata.project.checks.KINDS`). A failure the anomalies register
+lists under the check's id is a known anomaly (warning).
 """
 
 from __future__ import annotations
@@ -14,12 +13,11 @@ from typing import Any
 from hmipdata.checker.errors import DeclarationError, Issue, Report
 from hmipdata.checker.safetext import first_line
 from hmipdata.checker.schema import Resource
-from hmipdata.checker.sqlrules import ident, literal
-from hmipdata.project.declaration_model import CHECK_KINDS
+from hmipdata.checker.sqlrules import ident
+from hmipdata.project.checks import KINDS
+from hmipdata.project.checks.base import key_sql
 from hmipdata.project.package import Project, tables_in
 from hmipdata.project.sandbox import is_sandbox_refusal, one_select, refusal
-
-KINDS = tuple(CHECK_KINDS)  # their parameters are declared in the model
 
 
 @dataclass
@@ -33,52 +31,12 @@ class Outcome:
     column: str | None = None
 
 
-def _key_sql(resource: Resource, columns: list[str]) -> str:
-    pairs = [f"'{c}=' || coalesce(CAST({ident(c)} AS VARCHAR), '')" for c in columns]
-    return "concat_ws('; ', " + ", ".join(pairs) + ")" if pairs else "''"
-
-
-def _where(check: dict[str, Any]) -> str:
-    return f"({check['where']})" if check.get("where") else "true"
-
-
-def _total_sql(resource: Resource, check: dict[str, Any]) -> str:
-    value, flag = ident(check["value"]), ident(check["total_flag"])
-    groups = list(check.get("group_by", []))
-    by = ", ".join(ident(g) for g in groups)
-    return (
-        f"SELECT min(_line) FILTER (WHERE {flag}) AS _line, {_key_sql(resource, groups)} AS row_key, "
-        f"'total ' || CAST(max({value}) FILTER (WHERE {flag}) AS VARCHAR) || ' != sum of parts ' || "
-        f"coalesce(CAST(sum({value}) FILTER (WHERE NOT {flag}) AS VARCHAR), 'none') AS message "
-        f"FROM {ident(resource.name)} WHERE {_where(check)} {'GROUP BY ' + by if by else ''} "
-        f"HAVING count(*) FILTER (WHERE {flag}) > 0 AND coalesce(abs(max({value}) FILTER (WHERE {flag}) - "
-        f"sum({value}) FILTER (WHERE NOT {flag})) > 1e-9, true) ORDER BY 1"
-    )
-
-
-def _row_sql(resource: Resource, condition: str, message: str, check: dict[str, Any]) -> str:
-    key = _key_sql(resource, list(resource.schema.primary_key))
-    return (
-        f"SELECT _line, {key} AS row_key, {message} AS message FROM {ident(resource.name)} "
-        f"WHERE {_where(check)} AND NOT coalesce({condition}, true) ORDER BY _line"
-    )
-
-
 def check_sql(resource: Resource, check: dict[str, Any]) -> str:
     """The SQL returning ``(_line, row_key, message)`` per failure of ``check``."""
-    kind = check.get("kind")
-    if kind == "total":
-        return _total_sql(resource, check)
-    if kind == "weekday":
-        col, day = ident(check["column"]), str(check["weekday"])
-        message = f"'{check['column']} ' || CAST({col} AS VARCHAR) || ' is a ' || dayname({col}) || ', not a {day}'"
-        return _row_sql(resource, f"dayname({col}) = {literal(day)}", message, check)
-    if kind == "expression":
-        message = f"{literal('expected: ' + check['expression'])}"
-        return _row_sql(resource, f"({check['expression']})", message, check)
-    if kind == "query":
-        return f"SELECT * FROM ({check['sql']}) AS q"
-    raise ValueError(f"unknown check kind {kind!r}; use one of {', '.join(KINDS)}")
+    kind = KINDS.get(check.get("kind"))
+    if kind is None:
+        raise ValueError(f"unknown check kind {check.get('kind')!r}; use one of {', '.join(KINDS)}")
+    return kind.sql(resource, check)
 
 
 def sql_problems(con, project: Project) -> Report:
@@ -133,7 +91,8 @@ def run_check(con, resource: Resource, check: dict[str, Any]) -> Outcome:
             key = key if key is not None else "; ".join(f"{k}={record[k]}" for k in pk)
             line = line if line is not None else _line_of(con, resource, [record[k] for k in pk])
         failures.append((line, str(key or ""), str(record.get("message", row))))
-    column = check.get("value") or check.get("column")
+    shown_at = KINDS[check["kind"]].shown_at
+    column = check.get(shown_at) if shown_at else None
     return Outcome(str(check.get("id")), resource.name, str(check.get("description", "")), failures, column)
 
 
@@ -206,7 +165,7 @@ def printed_outcome(con, resource: Resource) -> Outcome | None:
     if not pairs:
         return None
     unit = "unit" if "unit" in resource.schema.field_names else "NULL"
-    key = _key_sql(resource, list(resource.schema.primary_key))
+    key = key_sql(list(resource.schema.primary_key))
     failures = []
     for number, text in pairs:
         rows = con.execute(
