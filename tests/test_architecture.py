@@ -72,10 +72,11 @@ def test_the_generic_checker_names_no_publisher(layer: str) -> None:
 
 
 def _hits(layer: str, words: re.Pattern) -> list[str]:
-    folder = PACKAGE / layer
+    """Lines naming a publisher in the layer's modules and in the files it ships (templates, scripts, styles)."""
+    shipped = (".py", ".html", ".js", ".css")
     return [
         f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()}"
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".js", ".css"))
+        for path in sorted(p for p in (PACKAGE / layer).rglob("*") if p.is_file() and p.suffix in shipped)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if words.search(line)
     ]
@@ -88,7 +89,7 @@ def test_publish_and_site_name_no_publisher(layer: str) -> None:
 
 
 def test_the_word_check_can_fail() -> None:
-    """The word list catches what the layers held before the publisher's words became declarations."""
+    """The word list catches what these layers held before the publisher's words became declarations."""
     for line in ("Source: HM Inspectorate of Probation", "Open Government Licence v3.0", "justiceinspectorates.gov.uk"):
         assert HMIP_WORDS.search(line), line
 

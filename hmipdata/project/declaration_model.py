@@ -143,6 +143,136 @@ CHECK_MODELS = {name: _check_model(kind) for name, kind in KINDS.items()}
 Check = Annotated[reduce(operator.or_, CHECK_MODELS.values()), Field(discriminator="kind")]
 
 
+class LayoutDecl(Strict):
+    """The table as its source document prints it, rebuilt from the tidy rows ("As laid out in the source")."""
+
+    caption: str
+    note: str = ""
+    """One sentence above the table saying which printed table it follows."""
+    stub: str
+    """The column giving the rows."""
+    values: Names
+    """The value column(s); with across, only the first is shown."""
+    spanner: str | None = None
+    """A column whose values each head a group of columns."""
+    across: str | None = None
+    """A column whose values each give a column (under each spanner)."""
+    group: str | None = None
+    """A column whose values each start a block of rows."""
+    order_by: str | None = None
+    """The column ordering the rows (its enum order), if not the stub."""
+    labels: dict[str, str] = {}
+    """Words shown for coded values (they win over the schema's categories)."""
+
+
+class StyleDecl(Strict):
+    """How a chart draws a series."""
+
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")]
+    """A hex colour, e.g. "#12436d"."""
+    shape: Literal["circle", "square", "diamond"] = "circle"
+    dash: Annotated[str, Field(pattern=r"^[0-9 .]*$")] = ""
+    """An SVG dash pattern for the line, e.g. "6 4"."""
+
+
+class SeriesDecl(StyleDecl):
+    """One series of a chart: the rows whose series column holds value, and how they are drawn."""
+
+    value: Scalar
+
+
+class ChartBase(Strict):
+    id: str | None = None
+    """The chart's file name under charts/ (default: the table's name, hyphenated)."""
+    title: str
+    """The chart's title; {first} and {last} stand for the first and last x value."""
+    summary: str = ""
+    """The text alternative's opening sentence(s); per-series sentences follow."""
+    table_caption: str
+    """Caption of the data table beside the chart."""
+    headers: list[str]
+    """Headers of the data table (for dumbbells, of its first column only)."""
+    data_header: list[str]
+    """Column names of the chart's CSV download (for dumbbells, of its first column only)."""
+
+
+class PointsChart(ChartBase):
+    """Values placed at the middle of their period, one panel per panel value, a series per series value."""
+
+    kind: Literal["points"]
+    start: str
+    """The date column where each value's period starts."""
+    end: str
+    """The date column where it ends."""
+    x_range: Annotated[list[str], Field(min_length=2, max_length=2)]
+    """The first and last date of the x axis (ISO dates); every month between gets a tick."""
+    value: str
+    period_label: str
+    """The column naming each period as printed."""
+    panel: str
+    """The column whose values each get a panel."""
+    panels: dict[str, str]
+    """Panel values and their words, in order."""
+    panel_heading: str = "{panel}"
+    """Each panel's heading; {panel} is the panel's words."""
+    series: str
+    """The column whose values are the series."""
+    styles: list[SeriesDecl]
+    sentence: str
+    """A sentence per series and panel: {series}, {panel} and {points} (the values in order)."""
+    y_max: float
+    suffix: str = ""
+    """What follows each value (e.g. "%")."""
+
+
+class Panel(Strict):
+    value: str
+    """The panel column's value."""
+    title: str
+    short: str
+    """The panel's abbreviation in the data table's headers."""
+
+
+class DumbbellsChart(ChartBase):
+    """Two values per row (at the two values of ends), one panel per panel value."""
+
+    kind: Literal["dumbbells"]
+    label: str
+    """The column naming each row."""
+    ends: str
+    """The date column with exactly two values: the open and the filled marker."""
+    value: str
+    panel: str
+    panels: list[Panel]
+    sentence: str
+    """A sentence per panel: {panel}, {fell} (rows whose value fell) and {count}."""
+    style: StyleDecl
+    step: Annotated[float, Field(gt=0)] = 10
+    """The x axis ends at the next multiple of step above the largest value."""
+
+
+class BarsChart(ChartBase):
+    """Grouped bars: one group per x value, one bar per series."""
+
+    kind: Literal["bars"]
+    x: str
+    series: str
+    styles: list[SeriesDecl]
+    value: str
+    step: Annotated[float, Field(gt=0)] = 100
+    """The y axis ends at the next multiple of step above the largest value, with a grid line at each."""
+
+
+Chart = Annotated[PointsChart | DumbbellsChart | BarsChart, Field(discriminator="kind")]
+
+
+class TableSiteDecl(Strict):
+    """hmipdata: how the site presents this table beyond its rows."""
+
+    layout: LayoutDecl | None = None
+    chart: Chart | None = None
+
+
 class TableDecl(Strict):
     """A table: a raw file (``path``) or SQL over other tables (``derive``), and its schema."""
 
@@ -165,6 +295,8 @@ class TableDecl(Strict):
     """Shown above the table on the site and in spreadsheets."""
     checks: list[Check] = []
     """Reconciliation checks run by hmipdata check and build."""
+    site: TableSiteDecl | None = None
+    """hmipdata: the table's source layout and chart on the site (presentation only)."""
     schema_: Annotated[SchemaDecl, Field(alias="schema")]
 
 
@@ -200,6 +332,13 @@ class Headline(Strict):
     """The value column."""
 
 
+class SqlExample(Strict):
+    """An example query on the site's SQL page."""
+
+    title: str
+    sql: str
+
+
 class SiteDecl(Strict):
     """hmipdata: presentation of the static site."""
 
@@ -209,6 +348,30 @@ class SiteDecl(Strict):
     unit_suffixes: dict[str, str] = {}
     """What follows a figure in its cell for each unit code (percent: "%")."""
     headlines: list[Headline] = []
+    sql_default: str | None = None
+    """The query the SQL page opens with (default: list the tables)."""
+    sql_examples: list[SqlExample] = []
+    """Example queries on the SQL page; one that does not bind against the build's database is left out."""
+
+
+class Publication(Strict):
+    """hmipdata: who publishes the figures and on what terms, in the words the site, spreadsheets,
+    citations and release notes use. The licence itself is the first of ``licenses``."""
+
+    site_name: str
+    """The short name in every page's header and title."""
+    about: str
+    """The line beside the name in every page's header: what the site is."""
+    publisher: str
+    """Who publishes the source documents (schema.org publisher)."""
+    copyright: str
+    """The figures' copyright statement, e.g. "Crown copyright"."""
+    licence_terms: str = ""
+    """What the licence lets readers do, in a sentence (the home page)."""
+    attribution: str
+    """The sentence that follows a citation of the dataset: its source and licence."""
+    source_credit: str
+    """The source and licence in a few words, for citation files and release notes."""
 
 
 class PackageDecl(Strict):
@@ -228,6 +391,8 @@ class PackageDecl(Strict):
     """Where the figures are about (schema.org spatialCoverage on the site), e.g. England and Wales."""
     licenses: list[License] = []
     contributors: list[Contributor] = []
+    publication: Publication | None = None
+    """hmipdata: the publisher, copyright and licence words of the site, spreadsheets, citations and release notes."""
     site: SiteDecl | None = None
     """hmipdata: how the static site presents the tables (home page groups, headlines, units in cells)."""
 

@@ -108,6 +108,37 @@ def _checks(doc: Document, table) -> Iterator[Issue]:
                 )
 
 
+CHART_COLUMNS = {
+    "points": ("start", "end", "value", "period_label", "panel", "series"),
+    "dumbbells": ("label", "ends", "value", "panel"),
+    "bars": ("x", "series", "value"),
+}
+
+
+def _presentation(doc: Document, table) -> Iterator[Issue]:
+    """The columns a table's source layout and chart name (``site:``) are columns it has."""
+    if table.site is None:
+        return
+    names = [f.name for f in table.schema_.fields]
+    named: list[tuple[tuple, str]] = []
+    if table.site.layout:
+        lay = table.site.layout
+        named += [(("site", "layout", key), getattr(lay, key)) for key in ("stub", "spanner", "across", "group")]
+        named += [(("site", "layout", "order_by"), lay.order_by)]
+        named += [(("site", "layout", "values", i), v) for i, v in enumerate(lay.values)]
+    if table.site.chart:
+        chart = table.site.chart
+        named += [(("site", "chart", key), getattr(chart, key)) for key in CHART_COLUMNS[chart.kind]]
+    for at, column in named:
+        if column and column not in names:
+            yield issue(
+                doc,
+                at,
+                f"{at[1]} {at[2]} names column {column!r}, which {table.name} does not have",
+                did_you_mean(column, names, "fields"),
+            )
+
+
 def unsafe_path(root: Path, relative: str) -> str | None:
     """Why a declared data path is refused (absolute, URL, '..', symlink), or None."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", relative) or relative.startswith(("/", "\\")) or ":" in relative:
@@ -169,6 +200,7 @@ def table_rules(root: Path, doc: Document, table, raw: bool = True) -> Iterator[
     yield from _fields(doc, table)
     yield from _keys(doc, table)
     yield from _checks(doc, table)
+    yield from _presentation(doc, table)
 
 
 def package_rules(doc: Document, package) -> Iterator[Issue]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from hmipdata.checker.errors import HmipdataError
 from hmipdata.project.changelog import Entry, entry_for
 from hmipdata.project.package import Project, load_project
+from hmipdata.project.publication import publication
 from hmipdata.project.semver import parse_version, snapshot
 from hmipdata.publish.atomic import atomic_write_text, point_symlink
 from hmipdata.publish.content import changed_tables, content_record, sha256_file
@@ -57,17 +58,17 @@ def write_sums(directory: Path) -> None:
 
 
 def citation(project: Project, entry: Entry) -> str:
-    title = project.meta.get("title", "hmipdata")
+    pub = publication(project.meta)
+    title = project.meta.get("title", pub.site_name)
     return (
-        f"hmipdata contributors ({entry.date[:4]}). {title}, version {entry.version} "
-        f"(released {entry.date}). Source: HM Inspectorate of Probation, Crown copyright, "
-        "Open Government Licence v3.0."
+        f"{', '.join(pub.authors)} ({entry.date[:4]}). {title}, version {entry.version} "
+        f"(released {entry.date}). Source: {pub.source_credit}."
     )
 
 
 def release_notes(project: Project, entry: Entry, diff_text: str | None) -> str:
     parts = [
-        f"# hmipdata {entry.version} ({entry.date})",
+        f"# {publication(project.meta).site_name} {entry.version} ({entry.date})",
         "",
         entry.body,
         "",

@@ -73,7 +73,11 @@ _TABLE_BOOK: list = []  # [ctx, table name, workbook]: the last table's workbook
 
 def _table_workbook(ctx: SiteContext, resource) -> Workbook:
     if not (_TABLE_BOOK and _TABLE_BOOK[0] is ctx and _TABLE_BOOK[1] == resource.name):
-        _TABLE_BOOK[:] = [ctx, resource.name, build_workbook(ctx, [resource], f"hmipdata: {resource.title}")]
+        _TABLE_BOOK[:] = [
+            ctx,
+            resource.name,
+            build_workbook(ctx, [resource], f"{ctx.publication.site_name}: {resource.title}"),
+        ]
     return _TABLE_BOOK[2]
 
 
@@ -85,7 +89,7 @@ def write_table_json(ctx: SiteContext, resource, target: Path) -> None:
         "name": resource.name,
         "title": resource.title,
         "version": ctx.version,
-        "licence": "OGL-UK-3.0",
+        "licence": ctx.publication.licence_id,
         "sources": list(resource.sources),
         "fields": [{"name": f.name, "type": f.type, "title": f.title, "unit": f.unit} for f in resource.schema.fields],
         "rows": rows,
@@ -116,7 +120,13 @@ def write_pages(ctx: SiteContext, out: Path, pages: list[Page]) -> list[str]:
         canonical = ctx.base_url if page.path == "index.html" else ctx.url(page.path)
         target = out / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        page_html = frame(page, canonical=canonical, version_line=footer, report_url=report_url(ctx, page.path))
+        page_html = frame(
+            page,
+            canonical=canonical,
+            version_line=footer,
+            publication=ctx.publication,
+            report_url=report_url(ctx, page.path),
+        )
         target.write_text(page_html, encoding="utf-8")
     return [p.path for p in pages]
 

@@ -10,6 +10,7 @@ printed.
 from __future__ import annotations
 
 import re
+import textwrap
 
 from hmipdata.checker.safetext import safe_url
 from hmipdata.checker.schema import Resource
@@ -27,12 +28,11 @@ def bib_file(resource: Resource) -> str:
 
 
 def _title(ctx) -> str:
-    return str(ctx.project.meta.get("title", "hmipdata"))
+    return str(ctx.project.meta.get("title", ctx.publication.site_name))
 
 
 def _authors(ctx) -> list[str]:
-    people = [c.get("title") for c in ctx.project.meta.get("contributors", []) if "author" in (c.get("roles") or [])]
-    return [str(p) for p in people if p] or ["hmipdata contributors"]
+    return list(ctx.publication.authors)
 
 
 def versioned(ctx, resource: Resource | None = None) -> str:
@@ -81,7 +81,10 @@ def _bib_escape(text: str) -> str:
 
 
 def bibtex(ctx, resource: Resource | None = None, frame=None) -> str:
-    key = f"hmipdata_{ctx.version.replace('.', '_')}" + (f"_{resource.name}" if resource else "")
+    pub = ctx.publication
+    key = f"{re.sub(r'[^a-z0-9]+', '_', pub.site_name.lower())}_{ctx.version.replace('.', '_')}" + (
+        f"_{resource.name}" if resource else ""
+    )
     title = f"{resource.title} ({_title(ctx)})" if resource else _title(ctx)
     fields = [
         ("author", " and ".join("{" + _bib_escape(a) + "}" for a in _authors(ctx))),
@@ -89,17 +92,13 @@ def bibtex(ctx, resource: Resource | None = None, frame=None) -> str:
         ("year", _year(ctx)),
         ("version", ctx.version),
         ("url", versioned(ctx, resource)),
-        ("publisher", "{hmipdata}"),
+        ("publisher", "{" + _bib_escape(pub.site_name) + "}"),
         (
             "note",
             "{"
             + _bib_escape(
-                "Open Government Licence v3.0. "
-                + (
-                    source_text(ctx, resource, frame)
-                    if resource
-                    else "Source: HM Inspectorate of Probation, Crown copyright"
-                )
+                f"{pub.licence_title}. "
+                + (source_text(ctx, resource, frame) if resource else f"Source: {pub.publisher}, {pub.copyright}")
             )
             + "}",
         ),
@@ -114,22 +113,23 @@ def _yaml(text: str) -> str:
 
 def cff(ctx) -> str:
     """CITATION.cff (Citation File Format 1.2.0) for this version of the dataset."""
+    pub = ctx.publication
+    message = f"If you use these data, please cite this version and the source documents: {pub.source_credit}."
     lines = [
         "cff-version: 1.2.0",
         "message: >-",
-        "  If you use these data, please cite this version and the source documents: HM Inspectorate of",
-        "  Probation, Crown copyright, Open Government Licence v3.0.",
+        *textwrap.wrap(message, width=100, initial_indent="  ", subsequent_indent="  "),
         "type: dataset",
         f"title: {_yaml(_title(ctx))}",
         f"version: {_yaml(ctx.version)}",
         f"url: {_yaml(ctx.base_url)}",
         f"repository-artifact: {_yaml(versioned(ctx))}",
-        "license: OGL-UK-3.0",
+        *([f"license: {pub.licence_id}"] if re.fullmatch(r"[A-Za-z0-9.+-]+", pub.licence_id) else []),
         "authors:",
         *(f"  - name: {_yaml(a)}" for a in _authors(ctx)),
     ]
-    if ctx.release_date:
-        lines.insert(7, f"date-released: {_yaml(ctx.release_date)}")
+    if ctx.release_date:  # after version
+        lines.insert(lines.index("type: dataset") + 3, f"date-released: {_yaml(ctx.release_date)}")
     refs = []
     for s in ctx.sources().values():
         refs += [
@@ -180,12 +180,11 @@ def cite_page(ctx) -> Page:
 document of the figures (each table page gives a ready-made citation under “Cite this table”).</p>
 <h2 id="dataset">The whole dataset</h2>
 <blockquote class="cite"><p>{esc(citation_text(ctx))} Accessed {ACCESSED}.
-Source: HM Inspectorate of Probation; contains public sector information licensed under the Open Government
-Licence v3.0.</p></blockquote>
+{esc(ctx.publication.attribution)}</p></blockquote>
 <ul class="cite-downloads"><li><a href="{CFF}" download>CITATION.cff</a></li>
 <li><a href="{BIBTEX}" download>BibTeX (hmipdata.bib)</a></li></ul>
 <h2 id="tables">One table</h2><ul>{rows}</ul>"""
-    return Page(PAGE, "How to cite", body, description="How to cite hmipdata and its tables.")
+    return Page(PAGE, "How to cite", body, description=f"How to cite {ctx.publication.site_name} and its tables.")
 
 
 def write_citations(ctx, out) -> None:

@@ -12,6 +12,7 @@ from hmipdata.checker.errors import HmipdataError
 from hmipdata.checker.schema import Resource, TableSchema
 from hmipdata.project.changelog import Entry, read_changelog
 from hmipdata.project.package import Project, load_project
+from hmipdata.project.publication import Publication, publication
 from hmipdata.publish.datapackage import data_file
 
 INTEGER_TYPES = ("integer", "year")
@@ -38,6 +39,11 @@ class SiteContext:
     def tables(self) -> list[Resource]:
         """Published tables, by name."""
         return sorted(self.project.published, key=lambda r: r.name)
+
+    @property
+    def publication(self) -> Publication:
+        """Publisher, copyright and licence words, as package.yaml declares them."""
+        return publication(self.project.meta)
 
     @property
     def version(self) -> str:

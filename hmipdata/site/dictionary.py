@@ -114,4 +114,9 @@ def dictionary_page(ctx) -> Page:
         f'<nav aria-label="Tables in the dictionary"><ul class="columns">{index}</ul></nav>'
         f"{sections}"
     )
-    return Page(PAGE, "Data dictionary", body, description="Every hmipdata table and column, from the schemas.")
+    return Page(
+        PAGE,
+        "Data dictionary",
+        body,
+        description=f"Every {ctx.publication.site_name} table and column, from the schemas.",
+    )

@@ -1,4 +1,5 @@
-"""The charts the site draws where a table holds a series, each with its text alternative and data.
+"""The charts the site draws where a table's schema declares one (``site: chart:``), each with its
+text alternative and data.
 
 A figure is built from the published tables alone: the chart (SVG), a
 sentence-level description of what it shows (the SVG's ``<desc>``) and the
@@ -15,16 +16,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hmipdata.checker.schema import Resource
 from hmipdata.site.charts import Series, Style, day, dumbbells, grouped_bars, line_panels
 from hmipdata.site.html import esc, long_date, rel, simple_table
 from hmipdata.site.tables import aligned, own_decimals
-
-NPS = Style("#12436d", "circle")
-CRC = Style("#801650", "square", "6 4")
-PROVIDERS = {
-    "NPS": ("National Probation Service (NPS)", NPS),
-    "CRC": ("Community Rehabilitation Companies (CRCs)", CRC),
-}
 
 
 @dataclass(frozen=True)
@@ -50,135 +45,153 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(str(text))
 
 
-def tracker_contacts(frames: dict) -> Figure | None:
-    """Telephone and face-to-face shares of contacts, NPS and CRCs, over 2020."""
-    tracker = frames.get("tracker")
-    if tracker is None:
-        return None
-    measures = {"contact_telephone_share": "By telephone", "contact_face_to_face_share": "Face to face"}
-    rows = tracker[tracker["measure"].isin(list(measures)) & tracker["period_start"].notna()]
+def _fill(template: str, **values) -> str:
+    """The declared text with its known ``{name}`` places filled in; any other brace is left as written."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+
+
+def _style(declared: dict) -> Style:
+    return Style(str(declared["color"]), str(declared.get("shape", "circle")), str(declared.get("dash", "")))
+
+
+def _summary(opening: str, sentences: list[str]) -> str:
+    return " ".join(part for part in (opening, *sentences) if part)
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first day of every month from ``start`` (inclusive) to ``end`` (exclusive)."""
+    month = dt.date(start.year, start.month, 1)
+    found = []
+    while month < end:
+        if month >= start:
+            found.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return found
+
+
+def points_chart(chart_id: str, c: dict, frame) -> Figure | None:
+    """Values placed at the middle of their period: a panel per panel value, a series per series value."""
+    panel_words = c["panels"]
+    rows = frame[frame[c["panel"]].isin(list(panel_words)) & frame[c["start"]].notna()]
     if rows.empty:
         return None
+    suffix = str(c.get("suffix", ""))
     panels, sentences, table_rows = [], [], []
-    for measure, panel_title in measures.items():
+    for code, words in panel_words.items():
         series = []
-        for provider, (_name, style) in PROVIDERS.items():
-            part = rows[(rows["measure"] == measure) & (rows["provider"] == provider)].sort_values("period_start")
+        for declared in c["styles"]:
+            who = declared["value"]
+            part = rows[(rows[c["panel"]] == code) & (rows[c["series"]] == who)].sort_values(c["start"])
+            records = part.to_dict("records")
             points = []
-            for r in part.itertuples():
-                mid = (day(_date(r.period_start)) + day(_date(r.period_end))) / 2
-                points.append((mid, float(r.value), f"{own_decimals(float(r.value))}%"))
-                table_rows.append(
-                    [esc(provider), esc(panel_title.lower()), esc(r.period_label), f"{own_decimals(float(r.value))}%"]
-                )
+            for r in records:
+                mid = (day(_date(r[c["start"]])) + day(_date(r[c["end"]]))) / 2
+                shown = f"{own_decimals(float(r[c['value']]))}{suffix}"
+                points.append((mid, float(r[c["value"]]), shown))
+                table_rows.append([esc(who), esc(words), esc(r[c["period_label"]]), shown])
             if points:
-                series.append(Series(provider, style, tuple(sorted(points))))
-                said = ", then ".join(f"{r.value:.0f}% ({r.period_label})" for r in part.itertuples())
-                sentences.append(f"{provider} contacts {panel_title.lower()}: {said}.")
-        panels.append((f"Share of contacts {panel_title.lower()}", series))
-    months = [dt.date(2020, m, 1) for m in range(5, 13)]
-    ticks = [(day(m), m.strftime("%b")) for m in months]  # each month's label starts at its first day
-    title = "Share of probation contacts by telephone and face to face, NPS and CRCs, 2020"
-    summary = (
-        "Each point is a figure the report quotes for one week or month, placed at the middle of that period; "
-        "the figures are separate quotes, not a series, so no line joins them. " + " ".join(sentences)
-    )
-    args = ("chart-tracker", title, summary, panels, (day(dt.date(2020, 5, 1)), day(dt.date(2021, 1, 1))), ticks)
-    svg = line_panels(*args, 100, lambda v: f"{v:.0f}%")
-    narrow = line_panels(args[0] + "-narrow", *args[1:], 100, lambda v: f"{v:.0f}%", narrow=True)
-    table = simple_table(
-        "Data for the chart: contact shares",
-        ["Provider", "Contact", "Period (as printed)", "Share"],
-        table_rows,
-        numeric=(3,),
-    )
-    data = (("provider", "contact", "period_as_printed", "share_pct"), *(_plain(r) for r in table_rows))
-    return Figure("chart-tracker", title, svg, summary, table, narrow, data)
+                series.append(Series(str(who), _style(declared), tuple(sorted(points))))
+                said = ", then ".join(f"{r[c['value']]:.0f}{suffix} ({r[c['period_label']]})" for r in records)
+                sentences.append(_fill(c["sentence"], series=who, panel=words, points=said))
+        panels.append((_fill(c.get("panel_heading", "{panel}"), panel=words), series))
+    start, end = (_date(d) for d in c["x_range"])
+    ticks = [(day(m), m.strftime("%b")) for m in _months(start, end)]  # each month's label starts at its first day
+    years = sorted(_date(d).year for d in rows[c["start"]])
+    title = _fill(c["title"], first=years[0], last=years[-1])
+    summary = _summary(c.get("summary", ""), sentences)
+    args = (chart_id, title, summary, panels, (day(start), day(end)), ticks)
+    y_max, label = c["y_max"], lambda v: f"{v:.0f}{suffix}"
+    svg = line_panels(*args, y_max, label)
+    narrow = line_panels(args[0] + "-narrow", *args[1:], y_max, label, narrow=True)
+    headers = list(c["headers"])
+    table = simple_table(c["table_caption"], headers, table_rows, numeric=(len(headers) - 1,))
+    data = (tuple(c["data_header"]), *(_plain(r) for r in table_rows))
+    return Figure(chart_id, title, svg, summary, table, narrow, data)
 
 
-def caseloads_change(frames: dict) -> Figure | None:
-    """Average caseload per officer on 1 March and 28 September 2020, per organisation and grade."""
-    caseloads = frames.get("caseloads")
-    if caseloads is None or caseloads.empty:
+def dumbbells_chart(chart_id: str, c: dict, frame) -> Figure | None:
+    """Each row's value at the two values of ``ends`` (open, then filled marker), a panel per panel value."""
+    if frame.empty:
         return None
-    grades = {"probation_officer": "Probation officers", "probation_services_officer": "Probation services officers"}
-    dates = sorted(caseloads["snapshot_date"].dropna().unique())
+    dates = sorted(frame[c["ends"]].dropna().unique())
     if len(dates) != 2:
         return None
     panels, sentences, wide_rows = [], [], {}
-    for grade, grade_title in grades.items():
-        part = caseloads[caseloads["staff_grade"] == grade]
-        wide = part.pivot(index="organisation_name_as_printed", columns="snapshot_date", values="average_caseload")
+    for declared in c["panels"]:
+        part = frame[frame[c["panel"]] == declared["value"]]
+        wide = part.pivot(index=c["label"], columns=c["ends"], values=c["value"])
         wide = wide.dropna().sort_index()
-        rows = [(str(org), float(v[dates[0]]), float(v[dates[1]])) for org, v in wide.iterrows()]
-        panels.append((grade_title, rows))
+        rows = [(str(name), float(v[dates[0]]), float(v[dates[1]])) for name, v in wide.iterrows()]
+        panels.append((declared["title"], rows))
         fell = sum(1 for _, a, b in rows if b < a)
-        sentences.append(f"{grade_title}: the average caseload fell in {fell} of {len(rows)} organisations.")
-        for org, a, b in rows:
-            wide_rows.setdefault(org, [esc(org)]).extend([own_decimals(a), own_decimals(b)])
+        sentences.append(_fill(c["sentence"], panel=declared["title"], fell=fell, count=len(rows)))
+        for name, a, b in rows:
+            wide_rows.setdefault(name, [esc(name)]).extend([own_decimals(a), own_decimals(b)])
     labels = (long_date(str(dates[0])), long_date(str(dates[1])))
-    title = f"Average caseload per officer, {labels[0]} and {labels[1]}"
-    summary = f"Open markers show {labels[0]}, filled markers {labels[1]}. " + " ".join(sentences)
-    x_max = max(10.0, float(caseloads["average_caseload"].max()))
-    top = ((x_max // 10) + 1) * 10
-    svg = dumbbells("chart-caseloads", title, summary, panels, labels, NPS, top)
-    narrow = dumbbells("chart-caseloads-narrow", title, summary, panels, labels, NPS, top, narrow=True)
-    short = [f"{g}, {long_date(str(d))}" for g in ("PO", "PSO") for d in dates]
-    plain_rows = [row for row in wide_rows.values() if len(row) == 5]
-    columns = [aligned([row[i] for row in plain_rows]) for i in range(1, 5)]
-    table_rows = [[row[0], *(esc(c[j]) for c in columns)] for j, row in enumerate(plain_rows)]
-    table = simple_table(
-        "Data for the chart: average caseloads (PO = probation officers, PSO = probation services officers)",
-        ["Organisation", *short],
-        table_rows,
-        numeric=(1, 2, 3, 4),
-    )
-    header = ("organisation", *(f"{g}_{d}" for g in ("po", "pso") for d in dates))
+    title = _fill(c["title"], first=labels[0], last=labels[1])
+    summary = _summary(_fill(c.get("summary", ""), first=labels[0], last=labels[1]), sentences)
+    step = float(c.get("step", 10))
+    x_max = max(step, float(frame[c["value"]].max()))
+    top = ((x_max // step) + 1) * step
+    style = _style(c["style"])
+    svg = dumbbells(chart_id, title, summary, panels, labels, style, top)
+    narrow = dumbbells(chart_id + "-narrow", title, summary, panels, labels, style, top, narrow=True)
+    shorts = [p["short"] for p in c["panels"]]
+    headers = [*c["headers"], *(f"{s}, {long_date(str(d))}" for s in shorts for d in dates)]
+    first = len(c["headers"])
+    plain_rows = [row for row in wide_rows.values() if len(row) == first + 2 * len(shorts)]
+    columns = [aligned([row[i] for row in plain_rows]) for i in range(first, len(headers))]
+    table_rows = [[*row[:first], *(esc(col[j]) for col in columns)] for j, row in enumerate(plain_rows)]
+    table = simple_table(c["table_caption"], headers, table_rows, numeric=tuple(range(first, len(headers))))
+    header = (*c["data_header"], *(f"{s.lower()}_{d}" for s in shorts for d in dates))
     data = (header, *(_plain(r) for r in plain_rows))
-    return Figure("chart-caseloads", title, svg, summary, table, narrow, data)
+    return Figure(chart_id, title, svg, summary, table, narrow, data)
 
 
-def sfo_by_year(frames: dict) -> Figure | None:
-    """Each provider's printed total of SFO reviews, by year."""
-    sfo = frames.get("sfo_review_totals")
-    if sfo is None:
-        return None
-    totals = sfo[sfo["provider"].isin(list(PROVIDERS))]
+def bars_chart(chart_id: str, c: dict, frame) -> Figure | None:
+    """Grouped bars: a group per x value (a whole number such as a year), a bar per series."""
+    who = [s["value"] for s in c["styles"]]
+    totals = frame[frame[c["series"]].isin(who)]
     if totals.empty:
         return None
-    years = sorted(int(y) for y in totals["year"].unique())
+    xs = sorted(int(x) for x in totals[c["x"]].unique())
     series, sentences, table_rows = [], [], []
-    for provider, (_name, style) in PROVIDERS.items():
-        part = totals[totals["provider"] == provider].set_index("year")["review_count"]
-        points = tuple((float(y), float(part.get(y, 0)), f"{int(part.get(y, 0)):,}") for y in years)
-        series.append(Series(provider, Style(style.color, "square"), points))
-        sentences.append(f"{provider}: " + ", ".join(f"{int(part.get(y, 0)):,} in {y}" for y in years) + ".")
-    for y in years:
-        row = [esc(str(y))] + [
-            f"{int(totals[(totals.year == y) & (totals.provider == p)].review_count.sum()):,}" for p in PROVIDERS
-        ]
+    for declared in c["styles"]:
+        part = totals[totals[c["series"]] == declared["value"]].set_index(c["x"])[c["value"]]
+        points = tuple((float(x), float(part.get(x, 0)), f"{int(part.get(x, 0)):,}") for x in xs)
+        series.append(Series(str(declared["value"]), _style(declared), points))
+        said = ", ".join(f"{int(part.get(x, 0)):,} in {x}" for x in xs)
+        sentences.append(f"{declared['value']}: {said}.")
+    for x in xs:
+        chosen = totals[totals[c["x"]] == x]
+        row = [esc(str(x))] + [f"{int(chosen[chosen[c['series']] == s][c['value']].sum()):,}" for s in who]
         table_rows.append(row)
-    title = f"Serious Further Offence reviews by probation provider, {years[0]} to {years[-1]}"
-    summary = "Printed totals of SFO reviews per provider and year. " + " ".join(sentences)
-    top = float(totals["review_count"].max())
-    args = (title, summary, [str(y) for y in years], series, ((top // 100) + 1) * 100, 100)
-    svg = grouped_bars("chart-sfo-reviews", *args)
-    narrow = grouped_bars("chart-sfo-reviews-narrow", *args, narrow=True)
-    table = simple_table("Data for the chart: SFO reviews", ["Year", "NPS", "CRC"], table_rows, numeric=(1, 2))
-    data = (("year", "nps_reviews", "crc_reviews"), *(_plain(r) for r in table_rows))
-    return Figure("chart-sfo-reviews", title, svg, summary, table, narrow, data)
+    title = _fill(c["title"], first=xs[0], last=xs[-1])
+    summary = _summary(_fill(c.get("summary", ""), first=xs[0], last=xs[-1]), sentences)
+    top, step = float(totals[c["value"]].max()), c.get("step", 100)
+    args = (title, summary, [str(x) for x in xs], series, ((top // step) + 1) * step, step)
+    svg = grouped_bars(chart_id, *args)
+    narrow = grouped_bars(chart_id + "-narrow", *args, narrow=True)
+    table = simple_table(c["table_caption"], list(c["headers"]), table_rows, numeric=tuple(range(1, 1 + len(who))))
+    data = (tuple(c["data_header"]), *(_plain(r) for r in table_rows))
+    return Figure(chart_id, title, svg, summary, table, narrow, data)
 
 
-FIGURES: dict[str, Callable[[dict], Figure | None]] = {
-    "tracker": tracker_contacts,
-    "caseloads": caseloads_change,
-    "sfo_review_totals": sfo_by_year,
+KINDS: dict[str, Callable[[str, dict, object], Figure | None]] = {
+    "points": points_chart,
+    "dumbbells": dumbbells_chart,
+    "bars": bars_chart,
 }
 
 
-def figure_for(table: str, frames: dict) -> Figure | None:
-    make = FIGURES.get(table)
-    return make(frames) if make else None
+def figure_for(resource: Resource, frames: dict) -> Figure | None:
+    """The table's declared chart (``site: chart:`` in its schema) drawn from its rows, or None."""
+    declared = (resource.descriptor.get("site") or {}).get("chart")
+    frame = frames.get(resource.name)
+    if not declared or frame is None:
+        return None
+    chart_id = "chart-" + str(declared.get("id") or resource.name.replace("_", "-"))
+    return KINDS[declared["kind"]](chart_id, declared, frame)
 
 
 def chart_file(fig: Figure, suffix: str) -> str:

@@ -99,7 +99,7 @@ def headlines_html(ctx, order) -> str:
 def charts_index(ctx) -> str:
     items = []
     for r in ctx.tables:
-        fig = figure_for(r.name, ctx.frames)
+        fig = figure_for(r, ctx.frames)
         if fig:
             items.append(f"<li>{link('index.html', table_page(r) + '#chart', fig.title)}</li>")
     if not items:

@@ -1,4 +1,4 @@
-"""HTML building blocks: escaping, a small safe Markdown subset, links and the page frame.
+"""HTML building blocks: escaping, a small safe Markdown subset, links and the page frame (a Jinja2 template).
 
 Every piece of text from data or schemas passes through :func:`esc` (or
 :func:`inline`, which escapes first), so no cell can inject markup.
@@ -6,15 +6,19 @@ Every piece of text from data or schemas passes through :func:`esc` (or
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
 import re
 from dataclasses import dataclass
 
-from hmipdata.checker.safetext import partial_date
+import jinja2
+from markupsafe import Markup
 
-SITE_NAME = "hmipdata"
+from hmipdata.checker.safetext import partial_date
+from hmipdata.project.publication import Publication
+
 NAV = (
     ("index.html", "Home"),
     ("index.html#tables", "Tables"),
@@ -153,59 +157,48 @@ class Page:
     scripts: tuple[str, ...] = ()
 
 
-def frame(page: Page, *, canonical: str, version_line: str, report_url: str = "") -> str:
-    """The full document: head, skip link, header with navigation, main, footer."""
-    nav = []
-    for target, label in NAV:
-        current = ' aria-current="page"' if target == page.path else ""
-        nav.append(f'<li><a href="{esc(rel(page.path, target))}"{current}>{esc(label)}</a></li>')
-    scripts = "".join(
-        f'\n<script type="module" src="{esc(rel(page.path, s))}"></script>' for s in ("assets/site.js", *page.scripts)
+def _escaped(value) -> Markup:
+    """A template value escaped as :func:`esc` does, so the shell spells entities as the pages do
+    (markupsafe would write ``&#34;`` where ``esc`` writes ``&quot;``)."""
+    return value if isinstance(value, Markup) else Markup(esc(value))
+
+
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The page shell's templates (``site/templates/``), escaping every value not marked safe."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("hmipdata.site", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_escaped,
     )
-    title = page.title if page.path == "index.html" else f"{page.title} – {SITE_NAME}"
-    report = (
-        f'<p><a href="{esc(report_url)}">Report a problem with this page or its figures</a></p>' if report_url else ""
+
+
+def frame(page: Page, *, canonical: str, version_line: str, publication: Publication, report_url: str = "") -> str:
+    """The full document: head, skip link, header with navigation, main, footer naming publisher and licence.
+
+    ``page.body``, ``page.head`` and ``version_line`` are HTML already; everything else is escaped by the template."""
+    title = page.title if page.path == "index.html" else f"{page.title} – {publication.site_name}"
+    return (
+        _templates()
+        .get_template("page.html")
+        .render(
+            page=page,
+            pub=publication,
+            title=title,
+            description=page.description or page.title,
+            canonical=canonical,
+            csp=Markup(CSP),
+            head=Markup(page.head),
+            body=Markup(page.body),
+            version_line=Markup(version_line),
+            report_url=report_url,
+            nav=NAV,
+            scripts=("assets/site.js", *page.scripts),
+            to=lambda target: rel(page.path, target),
+        )
     )
-    return f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<title>{esc(title)}</title>
-<meta name="description" content="{esc(page.description or page.title)}">
-<link rel="canonical" href="{esc(canonical)}">
-<meta property="og:type" content="website">
-<meta property="og:site_name" content="{SITE_NAME}">
-<meta property="og:title" content="{esc(page.title)}">
-<meta property="og:description" content="{esc(page.description or page.title)}">
-<meta property="og:url" content="{esc(canonical)}">
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="{esc(rel(page.path, "assets/site.css"))}">
-{page.head}</head>
-<body>
-<a class="skip-link" href="#main">Skip to main content</a>
-<header class="site-header">
-<div class="wrap">
-<p class="site-name"><a href="{esc(rel(page.path, "index.html"))}">{SITE_NAME}</a>
-<span>HM Inspectorate of Probation figures as open data</span></p>
-<nav aria-label="Site"><ul>{"".join(nav)}</ul></nav>
-</div>
-</header>
-<main id="main" class="wrap" tabindex="-1">
-{page.body}
-</main>
-<footer class="site-footer">
-<div class="wrap">
-<p>{version_line}</p>{report}
-<p>Data: Crown copyright, HM Inspectorate of Probation, re-published under the
-<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">Open Government Licence v3.0</a>.
-Code: MIT licence.</p>
-</div>
-</footer>{scripts}
-</body>
-</html>
-"""
 
 
 def breadcrumbs(page: str, trail: list[tuple[str, str]], current: str) -> str:

@@ -1,7 +1,8 @@
 """The source documents' own layouts, rebuilt from the tidy tables for reading.
 
-A layout is declared, not coded: which column gives the rows, which the
-column spanners and sub-columns, and the words to show for coded values.
+A layout is declared in the table's schema (``site: layout:``), not coded:
+which column gives the rows, which the column spanners and sub-columns, and
+the words to show for coded values.
 The tidy table stays the data; a layout is only another view of it.
 """
 
@@ -32,61 +33,24 @@ class Layout:
     note: str = ""
 
 
-DATE_LABELS = {"2020-03-01": "1 March 2020", "2020-09-28": "28 September 2020"}
-
-LAYOUTS = (
-    Layout(
-        table="caseloads",
-        caption="Average caseload per officer, by grade, before the EDMs and at the start of the inspection",
-        stub="organisation_name_as_printed",
-        spanner="staff_grade",
-        across="snapshot_date",
-        values=("average_caseload",),
-        labels={
-            "probation_officer": "Probation officers (PO)",
-            "probation_services_officer": "Probation services officers (PSO)",
-            **DATE_LABELS,
-        },
-        note="As Annexe 2 prints it: one row per organisation, the two dates under each grade.",
-    ),
-    Layout(
-        table="criminogenic_needs",
-        caption="Criminogenic needs: cases with sufficient services delivered (cases identified as requiring the work)",
-        stub="need_area",
-        spanner="period",
-        values=("sufficient_services_pct", "identified_pct"),
-        labels={"pre_edm": "Pre-EDM sample", "recovery": "Recovery sample"},
-        note="As Table 1 prints it: one row per area of need, a column group per case sample.",
-    ),
-    Layout(
-        table="sfo_reviews",
-        caption="Serious Further Offence reviews by provider, offence and year",
-        stub="offence_type_as_printed",
-        across="year",
-        values=("review_count",),
-        group="provider",
-        order_by="offence_type",
-        labels={
-            "NPS": "a) National Probation Service",
-            "CRC": "b) Community Rehabilitation Companies",
-            "all": "Both providers",
-        },
-        note="As the slide prints it: a block per provider, one column per year.",
-    ),
-    Layout(
-        table="inspection_ratings",
-        caption="Overall inspection ratings of re-inspected CRCs, year 1 and year 2",
-        stub="rating_as_printed",
-        across="inspection_year_as_printed",
-        values=("crc_count",),
-        order_by="rating",
-        note="As the slide prints it: one row per rating, one column per inspection year.",
-    ),
-)
-
-
-def layout_for(table: str) -> Layout | None:
-    return next((lay for lay in LAYOUTS if lay.table == table), None)
+def layout_for(resource: Resource) -> Layout | None:
+    """The table's declared source layout (``site: layout:`` in its schema), or None."""
+    declared = (resource.descriptor.get("site") or {}).get("layout")
+    if not declared:
+        return None
+    values = declared["values"]
+    return Layout(
+        table=resource.name,
+        caption=str(declared["caption"]),
+        stub=declared["stub"],
+        values=tuple([values] if isinstance(values, str) else values),
+        spanner=declared.get("spanner"),
+        across=declared.get("across"),
+        group=declared.get("group"),
+        order_by=declared.get("order_by"),
+        labels={str(k): str(v) for k, v in (declared.get("labels") or {}).items()},
+        note=str(declared.get("note") or ""),
+    )
 
 
 def _ordered(values, enum: list | None) -> list:
@@ -192,7 +156,7 @@ def marker_cells_of(merged, value: str, marker: str) -> dict[int, str]:
 
 def layout_table(resource: Resource, frame, marks: Marks | None = None) -> str | None:
     """great-tables HTML of the table in its source layout, or None if it has none."""
-    layout = layout_for(resource.name)
+    layout = layout_for(resource)
     if layout is None:
         return None
     origins: dict = {}

@@ -9,9 +9,6 @@ from hmipdata.checker.safetext import safe_url
 from hmipdata.checker.schema import Resource
 from hmipdata.site.paths import DATABASE, FORMATS, download, table_page
 from hmipdata.site.tables import unit_text
-from hmipdata.site.workbook import LICENCE_URL
-
-PUBLISHER = {"@type": "Organization", "name": "HM Inspectorate of Probation"}
 
 
 def _citations(ctx, source_ids) -> list[dict]:
@@ -60,22 +57,26 @@ def _keywords(ctx) -> list[str]:
     return [str(k) for k in ctx.project.meta.get("keywords") or []]
 
 
+def _organisation(name: str) -> dict:
+    return {"@type": "Organization", "name": name}
+
+
 def data_catalog(ctx) -> dict:
     """The home page: the package as a schema.org DataCatalog of its tables."""
-    meta = ctx.project.meta
+    meta, pub = ctx.project.meta, ctx.publication
     data = {
         "@context": "https://schema.org",
         "@type": "DataCatalog",
         "@id": ctx.base_url,
-        "name": meta.get("title", "hmipdata"),
+        "name": meta.get("title", pub.site_name),
         "description": str(meta.get("description", "")).strip(),
         "url": ctx.base_url,
         "version": ctx.version,
-        "license": LICENCE_URL,
+        "license": pub.licence_url,
         "inLanguage": "en-GB",
         "keywords": _keywords(ctx),
-        "creator": {"@type": "Organization", "name": "hmipdata contributors"},
-        "publisher": PUBLISHER,
+        "creator": _organisation(", ".join(pub.authors)),
+        "publisher": _organisation(pub.publisher),
         "dataset": [
             {"@type": "Dataset", "@id": ctx.url(table_page(r)), "name": r.title, "url": ctx.url(table_page(r))}
             for r in ctx.project.published
@@ -92,6 +93,7 @@ def data_catalog(ctx) -> dict:
 
 def dataset(ctx, resource: Resource) -> dict:
     """A schema.org Dataset describing one published table and its downloads."""
+    pub = ctx.publication
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -100,15 +102,15 @@ def dataset(ctx, resource: Resource) -> dict:
         "alternateName": resource.name,
         "description": resource.description or resource.title,
         "url": ctx.url(table_page(resource)),
-        "identifier": f"hmipdata:{resource.name}",
+        "identifier": f"{pub.site_name}:{resource.name}",
         "version": ctx.version,
-        "license": LICENCE_URL,
+        "license": pub.licence_url,
         "isAccessibleForFree": True,
         "inLanguage": "en-GB",
-        "creator": {"@type": "Organization", "name": "hmipdata contributors"},
-        "publisher": PUBLISHER,
-        "copyrightHolder": {"@type": "Organization", "name": "Crown copyright"},
-        "isPartOf": {"@type": "DataCatalog", "name": ctx.project.meta.get("title", "hmipdata"), "url": ctx.base_url},
+        "creator": _organisation(", ".join(pub.authors)),
+        "publisher": _organisation(pub.publisher),
+        "copyrightHolder": _organisation(pub.copyright),
+        "isPartOf": {"@type": "DataCatalog", "name": ctx.project.meta.get("title", pub.site_name), "url": ctx.base_url},
         "isBasedOn": _citations(ctx, resource.sources),
         "distribution": [
             {
@@ -122,7 +124,7 @@ def dataset(ctx, resource: Resource) -> dict:
         + [
             {
                 "@type": "DataDownload",
-                "name": "hmipdata DuckDB database (all tables)",
+                "name": f"{pub.site_name} DuckDB database (all tables)",
                 "encodingFormat": "application/vnd.duckdb",
                 "contentUrl": ctx.url(DATABASE),
             }

@@ -37,7 +37,6 @@ from hmipdata.site.paths import (
     table_page,
 )
 from hmipdata.site.tables import full_table
-from hmipdata.site.workbook import LICENCE, LICENCE_URL
 
 HIDDEN = '<span class="visually-hidden">'
 
@@ -97,12 +96,12 @@ def source_block(ctx, page: str, resource: Resource, frame) -> str:
         where = ", ".join(esc(v) for v in locations) or "see each row"
     return (
         '<dl class="facts">'
-        f"<dt>Source</dt><dd>{'; '.join(docs) or 'hmipdata (derived from the schemas)'}</dd>"
+        f"<dt>Source</dt><dd>{'; '.join(docs) or esc(ctx.publication.site_name) + ' (derived from the schemas)'}</dd>"
         f"<dt>Location in source</dt><dd>{where}</dd>"
         f"<dt>Rows</dt><dd>{len(frame)} rows, {len(resource.schema.fields)} columns</dd>"
         f"<dt>Columns</dt><dd>{link(page, dictionary_entry(resource.name), 'Data dictionary entry')}"
         " (types, units, constraints, missing values)</dd>"
-        f'<dt>Licence</dt><dd><a href="{LICENCE_URL}">{LICENCE}</a></dd>'
+        f'<dt>Licence</dt><dd><a href="{esc(ctx.publication.licence_url)}">{esc(ctx.publication.licence_title)}</a></dd>'
         "</dl>"
     )
 
@@ -210,11 +209,11 @@ def table_page_html(ctx, out, resource: Resource) -> Page:
         "the XLSX file instead.</p></section>",
         notes_block(resource),
     ]
-    fig = figure_for(resource.name, ctx.frames)
+    fig = figure_for(resource, ctx.frames)
     if fig:
         write_chart_files(fig, out)
         sections.append(f'<section aria-labelledby="chart"><h2 id="chart">Chart</h2>{figure_html(fig, page)}</section>')
-    layout = layout_for(resource.name)
+    layout = layout_for(resource)
     if layout:
         sections.append(
             f'<section aria-labelledby="layout"><h2 id="layout">As laid out in the source</h2>'
@@ -301,8 +300,8 @@ def _sources_list(ctx) -> str:
 
 
 def home_page(ctx, out) -> Page:
-    meta = ctx.project.meta
-    title = str(meta.get("title", "hmipdata"))
+    meta, pub = ctx.project.meta, ctx.publication
+    title = str(meta.get("title", pub.site_name))
     cite_date = long_date(ctx.release_date) if ctx.release_date else "not yet released"
     body = f"""<h1>{esc(title)}</h1>
 <p class="lede">{inline(str(meta.get("description", "")).strip())}</p>
@@ -326,14 +325,12 @@ sources are listed in the {link("index.html", "anomalies.html", "anomalies regis
 {_sources_list(ctx)}
 </section>
 <section aria-labelledby="licence"><h2 id="licence">Licence</h2>
-<p>The figures are Crown copyright, published by HM Inspectorate of Probation, and are re-published under the
-<a href="{LICENCE_URL}">{LICENCE}</a>. You may copy, publish, adapt and use them, also commercially, as long as
-you acknowledge the source.</p>
+<p>The figures are {esc(pub.copyright)}, published by {esc(pub.publisher)}, and are re-published under the
+<a href="{esc(pub.licence_url)}">{esc(pub.licence_title)}</a>. {esc(pub.licence_terms)}</p>
 </section>
 <section aria-labelledby="cite"><h2 id="cite">How to cite</h2>
-<blockquote><p>hmipdata contributors, <cite>{esc(title)}</cite>, version {esc(ctx.version)} ({esc(cite_date)}),
-{esc(ctx.base_url)}. Source: HM Inspectorate of Probation; contains public sector information licensed under the
-Open Government Licence v3.0.</p></blockquote>
+<blockquote><p>{esc(", ".join(pub.authors))}, <cite>{esc(title)}</cite>, version {esc(ctx.version)} ({esc(cite_date)}),
+{esc(ctx.base_url)}. {esc(pub.attribution)}</p></blockquote>
 <p>Cite the source document of the table you use too: each table page names it.</p>
 </section>"""
     return Page(

@@ -141,4 +141,6 @@ def releases_page(ctx, releases: list[Release]) -> Page:
             section.append("<p>The files of this version are not part of this build.</p>")
         section.append("</section>")
         body.append("".join(section))
-    return Page(PAGE, "Releases", "\n".join(body), description="hmipdata versions, changelog and checksums.")
+    return Page(
+        PAGE, "Releases", "\n".join(body), description=f"{ctx.publication.site_name} versions, changelog and checksums."
+    )

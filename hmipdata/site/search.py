@@ -49,7 +49,7 @@ def entries(ctx, order=lambda resource, frame: frame) -> list[dict]:
             cells = [(titles.get(k, k), _cell(v)) for k, v in row.items()]
             text = "; ".join(f"{k}: {v}" for k, v in cells if v is not None)
             out.append({"kind": "row", "title": f"{r.title}, row", "text": text, "url": f"{page}#{rid}", "weight": 1})
-        fig = figure_for(r.name, ctx.frames)
+        fig = figure_for(r, ctx.frames)
         if fig:
             out.append({"kind": "chart", "title": fig.title, "text": fig.summary, "url": f"{page}#chart", "weight": 3})
     return out
@@ -73,4 +73,6 @@ def search_page(ctx) -> Page:
 the data dictionary.</p></noscript>
 <p id="search-status" role="status" aria-live="polite"></p>
 <ol id="search-results" class="search-results"></ol>"""
-    return Page(PAGE, "Search", body, description="Search hmipdata's tables, columns, rows and charts.")
+    return Page(
+        PAGE, "Search", body, description=f"Search {ctx.publication.site_name}'s tables, columns, rows and charts."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from hmipdata.site.html import Page, esc, human_bytes, link
@@ -12,42 +13,47 @@ WASM = f"{ENGINE_DIR}/duckdb-eh.wasm"
 WORKER = f"{ENGINE_DIR}/duckdb-browser-eh.worker.js"
 
 PAGE = "sql.html"
-DEFAULT_QUERY = "SELECT * FROM caseloads LIMIT 10"
-EXAMPLES = (
-    ("Count the caseload rows", "select count(*) from caseloads"),
-    (
-        "Probation officers' caseloads before and after",
-        "SELECT organisation_name_as_printed AS organisation,\n"
-        "  max(average_caseload) FILTER (WHERE snapshot_date = '2020-03-01') AS march_2020,\n"
-        "  max(average_caseload) FILTER (WHERE snapshot_date = '2020-09-28') AS sept_2020\n"
-        "FROM caseloads WHERE staff_grade = 'probation_officer'\nGROUP BY ALL ORDER BY organisation",
-    ),
-    (
-        "Telephone contact shares from the tracker",
-        "SELECT provider, period_label, value, unit FROM tracker\n"
-        "WHERE measure = 'contact_telephone_share' ORDER BY provider, period_start",
-    ),
-    (
-        "SFO reviews: printed totals by year",
-        "SELECT year, provider, sum(review_count) AS reviews FROM sfo_reviews GROUP BY year, provider ORDER BY year, provider",
-    ),
-    (
-        "Every table and its estimated row count",
-        "SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY table_name",
-    ),
-)
+LIST_TABLES = "SELECT table_name FROM duckdb_tables()"
 
 
-def _examples(engine: Engine, names: set[str]) -> str:
+def _runnable(ctx) -> Callable[[str], bool]:
+    """Which declared queries bind against this build's database (their tables and columns exist), checked
+    by DuckDB's ``EXPLAIN`` on a read-only connection with external access off: nothing is run."""
+    import duckdb
+
+    site = ctx.project.meta.get("site") or {}
+    queries = [str(e["sql"]) for e in site.get("sql_examples") or []] + [str(site.get("sql_default") or "")]
+    good = set()
+    with duckdb.connect(str(ctx.build / DATABASE), read_only=True) as con:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        for query in filter(None, queries):
+            try:
+                con.execute("EXPLAIN " + query)
+            except duckdb.Error:
+                continue
+            good.add(query)
+    return good.__contains__
+
+
+def _examples(ctx, engine: Engine, binds: Callable[[str], bool]) -> str:
+    """The example queries declared in package.yaml (``site: sql_examples``) that run on this build."""
     items = []
-    for title, query in EXAMPLES:
-        if "caseloads" in query and "caseloads" not in names:
+    for example in (ctx.project.meta.get("site") or {}).get("sql_examples") or []:
+        title, query = str(example["title"]), str(example["sql"])
+        if not binds(query):
             continue
         attr = f' data-example="{esc(query)}"' if engine.available else ""
         items.append(
             f'<li><a href="{esc(sql_link(query))}"{attr}>{esc(title)}</a><pre><code>{esc(query)}</code></pre></li>'
         )
     return '<ul class="examples">' + "".join(items) + "</ul>"
+
+
+def _default_query(ctx, binds: Callable[[str], bool]) -> str:
+    """The declared opening query if it runs on this build, else the list of tables."""
+    declared = str((ctx.project.meta.get("site") or {}).get("sql_default") or "")
+    return declared if declared and binds(declared) else LIST_TABLES
 
 
 def _schema_list(ctx) -> str:
@@ -75,9 +81,9 @@ def _size(out: Path | None, path: str) -> int:
 
 
 def sql_page(ctx, engine: Engine, out: Path | None = None) -> Page:
-    names = {r.name for r in ctx.tables}
     tables = _schema_list(ctx)
-    default = DEFAULT_QUERY if "caseloads" in names else "SELECT table_name FROM duckdb_tables()"
+    binds = _runnable(ctx)
+    default = _default_query(ctx, binds)
     if engine.available:
         engine_bytes = sum(_size(out, p) for p in (WASM, WORKER, BUNDLE))
         db_bytes = _size(out, DATABASE)
@@ -117,12 +123,16 @@ use DuckDB on your computer with the <a href="{DATABASE}">database file</a> for 
 (DuckDB-WASM) on this site's own database file. Nothing is sent to a server. The query is kept in the page's
 address, so you can share it; results can be downloaded as CSV.</p>
 {form}
-<section aria-labelledby="examples"><h2 id="examples">Example queries</h2>{_examples(engine, names)}</section>
+<section aria-labelledby="examples"><h2 id="examples">Example queries</h2>{_examples(ctx, engine, binds)}</section>
 <section aria-labelledby="tables-in-db"><h2 id="tables-in-db">Tables and columns</h2>
 <p>Open a table to see its columns; a column's name inserts it into the query. Units and descriptions are in
 the {link(PAGE, "dictionary.html", "data dictionary")}.</p>
 {tables}
 </section>"""
     return Page(
-        PAGE, "SQL in the browser", body, description="Query hmipdata with DuckDB in your browser.", scripts=scripts
+        PAGE,
+        "SQL in the browser",
+        body,
+        description=f"Query {ctx.publication.site_name} with DuckDB in your browser.",
+        scripts=scripts,
     )

@@ -17,10 +17,6 @@ from hmipdata.checker.schema import Resource
 from hmipdata.project.markers import SHORTHAND, is_marker, marker_cells
 from hmipdata.site.tables import field_label
 
-LICENCE = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-
-
 LANGUAGE = "en-GB"
 
 
@@ -131,20 +127,20 @@ def _notes(resources: list[Resource]) -> tuple[list[list[Any]], dict[str, list[i
 
 def build_workbook(ctx, resources: list[Resource], title: str) -> Workbook:
     """Cover, contents, notes and one sheet per table."""
-    sources = ctx.sources()
+    sources, pub = ctx.sources(), ctx.publication
     date = ctx.release_date
     notes, refs = _notes(resources)
     used_sources = list(dict.fromkeys(s for r in resources for s in r.sources))
     cover = [
         [title],
-        ["This workbook is part of hmipdata, HM Inspectorate of Probation figures re-published as open data."],
+        [f"This workbook is part of {pub.site_name}: {pub.about}."],
         ["Source", _source_text(sources, used_sources)],
         ["Version", ctx.version],
         ["Release date", date or "Not yet released"],
         ["Contact", str(ctx.project.meta.get("homepage", ""))],
         ["Web page", ctx.base_url],
-        ["Licence", f"{LICENCE}: {LICENCE_URL}"],
-        ["Copyright", "Crown copyright, HM Inspectorate of Probation (source documents)"],
+        ["Licence", f"{pub.licence_title}: {pub.licence_url}"],
+        ["Copyright", f"{pub.copyright}, {pub.publisher} (source documents)"],
         ["Notes", "Notes are listed on the Notes sheet and referred to in table titles as [note N]."],
     ]
     contents = [
