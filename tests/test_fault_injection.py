@@ -143,7 +143,8 @@ def test_a_real_full_disk_and_a_real_read_only_mount(built, tmpfs, fault_counts)
         (shutil.copytree if (built / part).is_dir() else shutil.copy2)(built / part, root / part)
     assert cli_process("--root", root, "build").code == 0
     before = tree_digest(root / "build")
-    with open(tmpfs / "filler", "wb") as fh:  # fill the disk
+    # Fill the disk, unbuffered: a buffered file would fail again on closing, outside the try.
+    with open(tmpfs / "filler", "wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"\0" * (1 << 16))
