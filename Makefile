@@ -30,7 +30,7 @@ build: $(STAMP)
 	$(BIN)/hmipdata site
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=12
 
 # Drift: the newest versions pyproject.toml allows, in a venv of their own, so a
 # breaking upstream release shows up here (and in the scheduled workflow) first.
