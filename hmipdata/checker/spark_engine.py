@@ -285,25 +285,19 @@ def check_text(spark, path: str, label: str, schema: TableSchema, dialect, *, re
 def package_resolver(spark, package: Path | None):
     """Foreign keys to resources of a datapackage.json, read by Spark and typed (not validated)."""
     from hmipdata.checker.dialect import Dialect
-    from hmipdata.checker.schema import parse_schema, read_mapping
+    from hmipdata.checker.validate import package_resources
 
-    resources = {}
-    if package is not None:
-        for res in read_mapping(package).get("resources", []):
-            resources[res.get("name")] = res
+    find = package_resources(package)
     loaded: dict[str, str] = {}
 
     def resolve(fk):
         name = fk.resource
         if name not in loaded:
-            res = resources.get(name)
-            if res is None or package is None:
+            found = find(name)
+            if found is None:
                 return None
-            schema = res.get("schema")
-            if isinstance(schema, str):
-                schema = read_mapping(package.parent / schema)
-            ref_schema = parse_schema(schema or {}, f"{package}:{name}")
-            path = str(package.parent / str(res.get("path")))
+            ref_schema, ref_path = found
+            path = str(ref_path)
             scan = open_text(spark, path, path, Dialect())
             read(scan, path, Dialect(), multiline=False)
             placed = match_header(scan.table.header, ref_schema).placement

@@ -20,29 +20,43 @@ FAST_PATH = True  # prove a clean CSV clean in one aggregate first (tests run bo
 Watcher = Callable[[object], AbstractContextManager]
 
 
+def package_resources(package: Path | None) -> Callable[[str], tuple[TableSchema, Path] | None]:
+    """The schema and data path of a datapackage.json's resource by name (None when it has none).
+
+    Both engines resolve foreign keys to a ``--package`` through this one reading.
+    """
+    resources = {}
+    if package is not None:
+        for res in read_mapping(package).get("resources", []):
+            resources[res.get("name")] = res
+
+    def find(name: str) -> tuple[TableSchema, Path] | None:
+        res = resources.get(name)
+        if res is None or package is None:
+            return None
+        schema = res.get("schema")
+        if isinstance(schema, str):
+            schema = read_mapping(package.parent / schema)
+        return parse_schema(schema or {}, f"{package}:{name}"), package.parent / str(res.get("path"))
+
+    return find
+
+
 def _package_resolver(con, package: Path | None):
     """Resolve foreign keys to resources of a datapackage.json (loaded typed, not validated)."""
     from hmipdata.checker.engine import typed_source_select
     from hmipdata.checker.textfile import open_csv, open_parquet
 
-    resources = {}
-    if package is not None:
-        descriptor = read_mapping(package)
-        for res in descriptor.get("resources", []):
-            resources[res.get("name")] = res
+    find = package_resources(package)
     loaded: dict[str, str] = {}
 
     def resolve(fk: ForeignKey):
         name = fk.resource
         if name not in loaded:
-            res = resources.get(name)
-            if res is None or package is None:
+            found = find(name)
+            if found is None:
                 return None
-            schema = res.get("schema")
-            if isinstance(schema, str):
-                schema = read_mapping(package.parent / schema)
-            ref_schema = parse_schema(schema or {}, f"{package}:{name}")
-            path = package.parent / str(res.get("path"))
+            ref_schema, path = found
             opener = open_parquet if path.suffix == ".parquet" else open_csv
             table = opener(con, path, str(path), f"__ref_{name}")
             loaded[name] = ident("__typedref_" + name)
